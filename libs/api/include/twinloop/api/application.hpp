@@ -1,0 +1,39 @@
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "twinloop/api/http_message.hpp"
+#include "twinloop/core/component_type.hpp"
+#include "twinloop/store/store.hpp"
+
+namespace twinloop::api {
+
+struct ApplicationOptions {
+  std::string cors_origin;  // empty: no CORS headers; "*" or one origin
+  std::string version;      // reported by /healthz
+};
+
+// The REST API: routes every request to its handler and turns errors into problem+json.
+// Safe to call from many threads at once.
+class Application final : public RequestHandler {
+ public:
+  Application(store::Store& store, const core::TypeCatalogue& catalogue,
+              ApplicationOptions options);
+  ~Application();
+  Application(const Application&) = delete;
+  Application& operator=(const Application&) = delete;
+
+  Response handle(const Request& request) override;
+  void observe(std::string_view route, std::string_view method, int status,
+               std::chrono::nanoseconds latency) override;
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace twinloop::api

@@ -1,0 +1,98 @@
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "twinloop/core/model.hpp"
+
+namespace twinloop::store {
+
+using core::Id;
+
+struct PageRequest {
+  std::int64_t limit = 50;
+  std::int64_t offset = 0;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  std::int64_t total = 0;
+};
+
+// Changes to an entity: only the fields that are set change.
+struct ProjectChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+};
+
+struct ModelChanges {
+  std::optional<std::string> name;
+  std::optional<std::string> description;
+  std::optional<std::optional<double>> step_size;  // set to nullopt to clear it
+};
+
+struct ComponentChanges {
+  std::optional<std::string> name;
+  std::optional<nlohmann::json> parameters;                    // complete, validated
+  std::optional<std::optional<core::Position>> position;       // set to nullopt to clear it
+};
+
+// Persistence of the model entities. Implementations are safe to call from many threads.
+//
+// Errors are core::Error:
+//  - conflict for a duplicate project name, model name within a project, or component name
+//    within a model (the field named "/name");
+//  - unprocessable (pointer "/target") for a second connection into one input;
+//  - not_found where an update or insert refers to an id that does not exist.
+// Lookups of a missing id return std::nullopt / false rather than throwing.
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  virtual core::Project create_project(const core::Project& draft) = 0;
+  virtual std::optional<core::Project> find_project(Id id) = 0;
+  virtual Page<core::Project> list_projects(PageRequest page) = 0;
+  virtual core::Project update_project(Id id, const ProjectChanges& changes) = 0;
+  virtual bool delete_project(Id id) = 0;  // cascades to its models
+
+  virtual core::Model create_model(const core::Model& draft) = 0;
+  virtual std::optional<core::Model> find_model(Id id) = 0;
+  virtual Page<core::Model> list_models(Id project_id, PageRequest page) = 0;
+  virtual core::Model update_model(Id id, const ModelChanges& changes) = 0;
+  virtual bool delete_model(Id id) = 0;  // cascades to components and connections
+
+  virtual core::Component create_component(const core::Component& draft) = 0;
+  virtual std::optional<core::Component> find_component(Id id) = 0;
+  virtual Page<core::Component> list_components(Id model_id, PageRequest page) = 0;
+  virtual std::vector<core::Component> all_components(Id model_id) = 0;
+  virtual core::Component update_component(Id id, const ComponentChanges& changes) = 0;
+  virtual bool delete_component(Id id) = 0;  // cascades to its connections
+
+  virtual core::Connection create_connection(const core::Connection& draft) = 0;
+  virtual std::optional<core::Connection> find_connection(Id id) = 0;
+  virtual Page<core::Connection> list_connections(Id model_id, PageRequest page) = 0;
+  virtual std::vector<core::Connection> all_connections(Id model_id) = 0;
+  // Connections that start or end at the component.
+  virtual std::vector<core::Connection> connections_of(Id component_id) = 0;
+  virtual bool delete_connection(Id id) = 0;
+
+  // Runs `work` in one transaction on a store bound to it: everything `work` does through
+  // the given store is committed together when it returns, or rolled back when it throws.
+  virtual void transaction(const std::function<void(Store&)>& work) = 0;
+};
+
+struct SqliteOptions {
+  std::string path;  // ":memory:" for a private in-memory database
+  int busy_timeout_ms = 5000;
+  int pool_size = 4;  // connections; reads run concurrently in WAL mode
+};
+
+// Opens (creating if needed) an SQLite database. Does not migrate: see migrations.hpp.
+std::unique_ptr<Store> open_sqlite(const SqliteOptions& options);
+
+}  // namespace twinloop::store

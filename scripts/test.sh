@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# `make test`: installs what is missing, builds everything with the tests in one pass, and
+# runs every suite. With CI=true the unit tests also run under ASan+UBSan, and warnings fail
+# the build (TWINLOOP_WERROR is on in every preset).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/bootstrap.sh
+jobs=$(nproc)
+
+cmake --preset release >/dev/null
+cmake --build --preset release -j "$jobs"
+ctest --preset release -j "$jobs" --timeout 300
+
+if [ "${CI:-}" = "true" ] || [ "${TWINLOOP_SANITIZERS:-}" = "1" ]; then
+  cmake --preset asan-ubsan >/dev/null
+  cmake --build --preset asan-ubsan -j "$jobs" --target twinloop_unit_tests
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --preset asan-ubsan -j "$jobs" --timeout 300
+fi
