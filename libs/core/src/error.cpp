@@ -14,7 +14,7 @@ Error::Error(ErrorKind kind, std::string detail, std::vector<FieldProblem> field
 namespace {
 std::vector<FieldProblem> field_list(const std::string& pointer, const std::string& detail) {
   if (pointer.empty()) return {};
-  return {FieldProblem{pointer, detail}};
+  return {FieldProblem{pointer, detail, {}}};
 }
 }  // namespace
 

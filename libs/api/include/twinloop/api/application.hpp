@@ -5,6 +5,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "twinloop/api/http_message.hpp"
 #include "twinloop/core/component_type.hpp"
@@ -28,6 +30,9 @@ class Application final : public RequestHandler {
   Application& operator=(const Application&) = delete;
 
   Response handle(const Request& request) override;
+
+  // Every (method, path pattern) the API answers, e.g. ("GET", "/api/v1/projects/{id}").
+  std::vector<std::pair<std::string, std::string>> routes() const;
   void observe(std::string_view route, std::string_view method, int status,
                std::chrono::nanoseconds latency) override;
 

@@ -19,10 +19,12 @@ enum class ErrorKind {
   internal,                // our fault
 };
 
-// One offending field of a request, named by a JSON pointer (RFC 6901) into the body.
+// One offending field of a request: named by a JSON pointer (RFC 6901) into the body ("" is
+// the whole body), or by the name of a query parameter when `query_parameter` is set.
 struct FieldProblem {
   std::string pointer;
   std::string detail;
+  std::string query_parameter;
 };
 
 // The error type of every twinloop library: a kind, a sentence a person can act on, and

@@ -21,9 +21,14 @@ struct MigrationStatus {
   std::string name;
   bool applied = false;
   std::string applied_at;  // ISO 8601 UTC, empty when not applied
+  // False for a migration the database records but this binary does not know (a newer
+  // binary applied it, or ours has another name for that version). up() and down() refuse
+  // such a database.
+  bool known = true;
 };
 
-// Every migration this binary knows, in ascending version order.
+// Every migration this binary knows, in ascending version order. Throws core::Error
+// (internal) when the embedded files are not complete NNNN_name.up.sql/.down.sql pairs.
 const std::vector<Migration>& known_migrations();
 
 // Applies, rolls back and reports migrations on a database, tracked in the table
@@ -39,6 +44,8 @@ class Migrator {
   virtual std::int64_t current_version() = 0;
 };
 
+// A migrator for the SQLite database at `path` (created if missing). Throws core::Error
+// (internal) when it cannot be opened.
 std::unique_ptr<Migrator> sqlite_migrator(const std::string& path);
 
 }  // namespace twinloop::store

@@ -87,12 +87,22 @@ class Store {
 };
 
 struct SqliteOptions {
-  std::string path;  // ":memory:" for a private in-memory database
+  // ":memory:" for a private in-memory database. It lives as long as the store, is served by
+  // one connection whatever pool_size says, and is always migrated on open, since nothing
+  // else can reach it.
+  std::string path;
   int busy_timeout_ms = 5000;
   int pool_size = 4;  // connections; reads run concurrently in WAL mode
+  bool migrate = false;  // apply pending migrations on open (see migrations.hpp)
 };
 
-// Opens (creating if needed) an SQLite database. Does not migrate: see migrations.hpp.
+// Opens (creating if needed) an SQLite database. Unless asked to, does not migrate: see
+// migrations.hpp. Throws core::Error: bad_request for unusable options, internal when the
+// database cannot be opened or migrated.
+//
+// Inside Store::transaction, use only the store given to the work: it is bound to the
+// transaction's connection, for the calling thread, and only for the duration of the work.
+// A transaction inside it is a savepoint, rolled back alone when its work throws.
 std::unique_ptr<Store> open_sqlite(const SqliteOptions& options);
 
 }  // namespace twinloop::store

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "twinloop/core/component_type.hpp"
+#include "twinloop/store/store.hpp"
+
+namespace twinloop::app {
+
+// Everything `twinloop serve` is configured with (flags, or TWINLOOP_* environment variables).
+struct ServeConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 7777;
+  std::string data_dir = "data";
+  std::string db;  // empty: <data_dir>/twinloop.db
+  bool migrate = true;
+  bool demo_project = false;
+  std::size_t body_limit = 1 << 20;
+  int threads = 2;
+  std::string cors_origin;
+  std::string static_dir;  // empty: <executable dir>/../share/twinloop/www
+  std::string port_file;
+  std::string log_level = "info";
+};
+
+std::string database_path(const std::string& data_dir, const std::string& db);
+
+int serve(const ServeConfig& config);
+
+// Creates the demo project with a small model; used on a database's first start.
+void create_demo_project(store::Store& store, const core::TypeCatalogue& catalogue);
+
+}  // namespace twinloop::app

@@ -1,0 +1,22 @@
+#pragma once
+
+#include "router.hpp"
+#include "twinloop/core/component_type.hpp"
+#include "twinloop/store/store.hpp"
+
+namespace twinloop::api {
+
+// What handlers work with.
+struct Services {
+  store::Store& store;
+  const core::TypeCatalogue& catalogue;
+};
+
+void add_project_routes(Router& router, Services services);
+void add_model_routes(Router& router, Services services);
+void add_component_routes(Router& router, Services services);
+void add_connection_routes(Router& router, Services services);
+void add_model_document_routes(Router& router, Services services);
+void add_catalogue_routes(Router& router, Services services);
+
+}  // namespace twinloop::api

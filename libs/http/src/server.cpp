@@ -1,0 +1,558 @@
+#include "twinloop/http/server.hpp"
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include <atomic>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <condition_variable>
+#include <exception>
+#include <mutex>
+#include <optional>
+#include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "problem.hpp"
+#include "static_files.hpp"
+#include "termination_signal.hpp"
+
+namespace twinloop::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = boost::beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
+
+// After answering 413 or 400 the client may still be sending; reading what it sends for a
+// while before closing keeps the kernel from resetting the connection before the client has
+// read the answer.
+constexpr std::chrono::seconds kLingerTimeout{2};
+constexpr std::size_t kLingerReadSize = 16 * 1024;
+// Accept fails persistently when the process is out of file descriptors; retrying at once
+// would spin.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+class Session;
+
+// The open connections, so that stop() can close the idle ones and wait for the busy ones.
+class ConnectionRegistry {
+ public:
+  void begin_accepting() {
+    const std::lock_guard lock(mutex_);
+    stopping_ = false;
+    accepting_ = true;
+  }
+
+  void accept_loop_ended() {
+    const std::lock_guard lock(mutex_);
+    accepting_ = false;
+    changed_.notify_all();
+  }
+
+  void add(const std::shared_ptr<Session>& session) {
+    const std::lock_guard lock(mutex_);
+    sessions_.emplace(session.get(), session);
+  }
+
+  void remove(const Session* session) {
+    const std::lock_guard lock(mutex_);
+    sessions_.erase(session);
+    changed_.notify_all();
+  }
+
+  // Marks the server as stopping and returns the connections open now. A connection added
+  // later sees stopping() and closes instead of reading a request.
+  std::vector<std::shared_ptr<Session>> begin_stop() {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+    std::vector<std::shared_ptr<Session>> open;
+    open.reserve(sessions_.size());
+    for (const auto& [key, session] : sessions_) {
+      if (auto alive = session.lock()) open.push_back(std::move(alive));
+    }
+    return open;
+  }
+
+  bool stopping() const { return stopping_.load(); }
+
+  // Waits until the accept loop has ended and every connection has closed; false on timeout.
+  bool wait_until_closed(std::chrono::seconds timeout) {
+    std::unique_lock lock(mutex_);
+    return changed_.wait_for(lock, timeout, [this] { return !accepting_ && sessions_.empty(); });
+  }
+
+  std::size_t open_connections() const {
+    const std::lock_guard lock(mutex_);
+    return sessions_.size();
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
+  std::atomic<bool> stopping_{false};
+  bool accepting_ = false;
+};
+
+// What the acceptor and every connection share; outlives all connections.
+struct ServerContext {
+  api::RequestHandler& handler;
+  ServerOptions options;
+  std::optional<StaticFiles> static_files;
+  ConnectionRegistry registry;
+};
+
+api::Response internal_error() {
+  return make_problem(500, "Internal Server Error",
+                      "The server failed to answer the request; its log has the details.");
+}
+
+bool is_http_error(const beast::error_code& error) {
+  return error.category() == bhttp::make_error_code(bhttp::error::bad_target).category();
+}
+
+bool is_valid_header_text(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+}
+
+// Framing headers belong to the transport: a handler's copy would contradict the framing the
+// transport writes.
+bool is_framing_header(std::string_view name) {
+  return beast::iequals(name, "Content-Length") || beast::iequals(name, "Transfer-Encoding") ||
+         beast::iequals(name, "Connection");
+}
+
+std::string format_endpoint(const tcp::endpoint& endpoint) {
+  if (endpoint.address().is_v6()) {
+    return fmt::format("[{}]:{}", endpoint.address().to_string(), endpoint.port());
+  }
+  return fmt::format("{}:{}", endpoint.address().to_string(), endpoint.port());
+}
+
+// One connection: reads requests one after the other and answers each before reading the
+// next. Every member runs on the connection's strand.
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  Session(tcp::socket socket, ServerContext& context)
+      : context_(context), stream_(std::move(socket)) {}
+
+  ~Session() { context_.registry.remove(this); }
+
+  Session(const Session&) = delete;
+  Session& operator=(const Session&) = delete;
+
+  void start() {
+    asio::dispatch(stream_.get_executor(), [self = shared_from_this()] { self->read_header(); });
+  }
+
+  // Posted by stop(): a connection waiting for a request that has not begun, or draining after
+  // an error answer, closes now; one with a request in progress finishes it first.
+  void post_close_if_idle() {
+    asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close_if_idle(); });
+  }
+
+ private:
+  enum class Phase { waiting, reading, answering, lingering };
+
+  // What observe() and the debug log need to know about the request being answered.
+  struct Exchange {
+    std::string method;
+    std::string target;
+    Clock::time_point header_parsed;
+    std::string route = "unmatched";
+    int status = 0;
+  };
+
+  void close_if_idle() {
+    const bool request_begun = buffer_.size() > 0 || (parser_ && parser_->got_some());
+    if ((phase_ == Phase::waiting && !request_begun) || phase_ == Phase::lingering) {
+      stream_.cancel();
+    }
+  }
+
+  void read_header() {
+    if (context_.registry.stopping()) return close();
+    phase_ = Phase::waiting;
+    exchange_.reset();
+    parser_.emplace();
+    parser_->body_limit(context_.options.body_limit);
+    stream_.expires_after(context_.options.idle_timeout);
+    bhttp::async_read_header(stream_, buffer_, *parser_,
+                             [self = shared_from_this()](beast::error_code error, std::size_t) {
+                               self->on_header(error);
+                             });
+  }
+
+  void on_header(beast::error_code error) {
+    if (error) return on_read_error(error);
+    phase_ = Phase::reading;
+    const auto& header = parser_->get();
+    exchange_.emplace(Exchange{.method = std::string(header.method_string()),
+                               .target = std::string(header.target()),
+                               .header_parsed = Clock::now()});
+    if (parser_->is_done()) return answer_request();
+    if (beast::iequals(header[bhttp::field::expect], "100-continue")) return send_continue();
+    read_body();
+  }
+
+  // Clients that ask with Expect: 100-continue wait for this before sending the body.
+  void send_continue() {
+    continue_response_ =
+        bhttp::response<bhttp::empty_body>(bhttp::status::continue_, parser_->get().version());
+    stream_.expires_after(context_.options.idle_timeout);
+    bhttp::async_write(stream_, continue_response_,
+                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         if (error) return self->on_read_error(error);
+                         self->read_body();
+                       });
+  }
+
+  void read_body() {
+    stream_.expires_after(context_.options.idle_timeout);
+    bhttp::async_read(stream_, buffer_, *parser_,
+                      [self = shared_from_this()](beast::error_code error, std::size_t) {
+                        if (error) return self->on_read_error(error);
+                        self->answer_request();
+                      });
+  }
+
+  void on_read_error(beast::error_code error) {
+    if (error == bhttp::error::body_limit) {
+      return answer_error(make_problem(
+          413, "Payload Too Large",
+          fmt::format("The request body is larger than the limit of {} bytes.",
+                      context_.options.body_limit)));
+    }
+    // A peer that goes away mid-request gets no answer: nobody would read it.
+    if (is_http_error(error) && error != bhttp::error::end_of_stream &&
+        error != bhttp::error::partial_message) {
+      return answer_error(make_problem(
+          400, "Bad Request", fmt::format("The request is not valid HTTP/1.1: {}.", error.message())));
+    }
+    spdlog::debug("connection closed: {}", error.message());
+    close();
+  }
+
+  void answer_request() {
+    phase_ = Phase::answering;
+    bhttp::request<bhttp::string_body> message = parser_->release();
+    api::Request request{
+        .method = exchange_->method,
+        .target = exchange_->target,
+        .content_type = std::string(message[bhttp::field::content_type]),
+        .origin = std::string(message[bhttp::field::origin]),
+        .body = std::move(message.body()),
+    };
+    api::Response response = respond(request);
+    // Decided after the handler ran, so a response finished during shutdown says it closes.
+    const bool keep_alive = message.keep_alive() && !context_.registry.stopping();
+    write(std::move(response), message.version(), keep_alive,
+          message.method() == bhttp::verb::head);
+  }
+
+  api::Response respond(const api::Request& request) {
+    try {
+      if (context_.static_files) {
+        if (auto file = context_.static_files->serve(request.method, request.target)) {
+          return std::move(*file);
+        }
+      }
+      return context_.handler.handle(request);
+    } catch (const std::exception& exception) {
+      spdlog::warn("{} {} failed: {}", request.method, request.target, exception.what());
+    } catch (...) {
+      spdlog::warn("{} {} failed with an exception that is not a std::exception", request.method,
+                   request.target);
+    }
+    return internal_error();
+  }
+
+  void answer_error(api::Response problem) {
+    phase_ = Phase::answering;
+    const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
+    write(std::move(problem), version, false, false, true);
+  }
+
+  void write(api::Response response, unsigned version, bool keep_alive, bool head,
+             bool linger_after = false) {
+    try {
+      build_message(std::move(response), version, keep_alive, head);
+    } catch (const std::exception& exception) {
+      spdlog::warn("the response to {} {} is not valid HTTP: {}",
+                   exchange_ ? exchange_->method : "", exchange_ ? exchange_->target : "",
+                   exception.what());
+      build_message(internal_error(), version, keep_alive, head);
+    }
+    stream_.expires_after(context_.options.idle_timeout);
+    bhttp::async_write(stream_, response_,
+                       [self = shared_from_this(), keep_alive, linger_after](
+                           beast::error_code error, std::size_t) {
+                         self->on_write(error, keep_alive, linger_after);
+                       });
+  }
+
+  void build_message(api::Response response, unsigned version, bool keep_alive, bool head) {
+    if (response.status < 200 || response.status > 599) {
+      throw std::invalid_argument(fmt::format("status {} is not a final status", response.status));
+    }
+    response_ = {};
+    response_.version(version);
+    response_.result(static_cast<unsigned>(response.status));
+    for (const auto& [name, value] : response.headers) {
+      if (name.empty() || !is_valid_header_text(name) || !is_valid_header_text(value)) {
+        throw std::invalid_argument(fmt::format("header '{}' is not valid", name));
+      }
+      if (!is_framing_header(name)) response_.insert(name, value);
+    }
+    if (!response.content_type.empty()) {
+      if (!is_valid_header_text(response.content_type)) {
+        throw std::invalid_argument("the content type is not valid");
+      }
+      response_.set(bhttp::field::content_type, response.content_type);
+    }
+    response_.keep_alive(keep_alive);
+    const bool bodiless = response.status == 204 || response.status == 304;
+    if (!bodiless) {
+      response_.content_length(response.body.size());
+      if (!head) response_.body() = std::move(response.body);
+    }
+    if (exchange_) {
+      exchange_->route = std::move(response.route);
+      exchange_->status = response.status;
+    }
+  }
+
+  void on_write(beast::error_code error, bool keep_alive, bool linger_after) {
+    if (exchange_) report(*exchange_);
+    if (error) {
+      spdlog::debug("writing a response failed: {}", error.message());
+      return close();
+    }
+    if (linger_after) return linger();
+    if (!keep_alive || context_.registry.stopping()) return close();
+    read_header();
+  }
+
+  void report(const Exchange& exchange) {
+    const auto latency = Clock::now() - exchange.header_parsed;
+    spdlog::debug("{} {} {} {:.3f} ms", exchange.method, exchange.target, exchange.status,
+                  std::chrono::duration<double, std::milli>(latency).count());
+    try {
+      context_.handler.observe(exchange.route, exchange.method, exchange.status, latency);
+    } catch (const std::exception& exception) {
+      spdlog::warn("observing {} {} failed: {}", exchange.method, exchange.target,
+                   exception.what());
+    } catch (...) {
+      spdlog::warn("observing {} {} failed", exchange.method, exchange.target);
+    }
+  }
+
+  void linger() {
+    phase_ = Phase::lingering;
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(kLingerTimeout);
+    discard_input();
+  }
+
+  void discard_input() {
+    buffer_.consume(buffer_.size());
+    stream_.async_read_some(buffer_.prepare(kLingerReadSize),
+                            [self = shared_from_this()](beast::error_code error, std::size_t) {
+                              if (!error) self->discard_input();
+                            });
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+  }
+
+  ServerContext& context_;
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  bhttp::response<bhttp::empty_body> continue_response_;
+  bhttp::response<bhttp::string_body> response_;
+  std::optional<Exchange> exchange_;
+  Phase phase_ = Phase::waiting;
+};
+
+tcp::endpoint resolve_endpoint(const std::string& host, std::uint16_t port) {
+  std::string_view literal = host;
+  if (literal.starts_with('[') && literal.ends_with(']')) {
+    literal = literal.substr(1, literal.size() - 2);
+  }
+  beast::error_code error;
+  const asio::ip::address address = asio::ip::make_address(literal, error);
+  if (!error) return {address, port};
+
+  asio::io_context resolver_context;
+  tcp::resolver resolver(resolver_context);
+  const auto results = resolver.resolve(host, std::to_string(port),
+                                        tcp::resolver::passive | tcp::resolver::numeric_service,
+                                        error);
+  if (error || results.empty()) {
+    throw std::runtime_error(fmt::format("cannot resolve host '{}': {}", host,
+                                         error ? error.message() : "no addresses"));
+  }
+  return results.begin()->endpoint();
+}
+
+void run_io(asio::io_context& io) {
+  for (;;) {
+    try {
+      io.run();
+      return;
+    } catch (const std::exception& exception) {
+      spdlog::error("unexpected exception in an HTTP I/O thread: {}", exception.what());
+    } catch (...) {
+      spdlog::error("unexpected exception in an HTTP I/O thread");
+    }
+  }
+}
+
+}  // namespace
+
+struct Server::Impl {
+  // Everything that lives from start() to stop(); a new set for every start().
+  struct Running {
+    explicit Running(int threads)
+        : io(threads), acceptor(asio::make_strand(io)), accept_retry(acceptor.get_executor()) {}
+    asio::io_context io;
+    tcp::acceptor acceptor;
+    asio::steady_timer accept_retry;
+    std::vector<std::thread> threads;
+  };
+
+  Impl(api::RequestHandler& handler, ServerOptions options)
+      : context{.handler = handler, .options = std::move(options), .static_files = {}, .registry = {}} {
+    if (context.options.threads < 1) {
+      throw std::invalid_argument(
+          fmt::format("the server needs at least one thread, not {}", context.options.threads));
+    }
+    if (!context.options.static_dir.empty()) context.static_files.emplace(context.options.static_dir);
+  }
+
+  void start() {
+    const std::lock_guard lock(lifecycle_mutex);
+    if (running) throw std::logic_error("the HTTP server is already running");
+    const ServerOptions& options = context.options;
+    const tcp::endpoint endpoint = resolve_endpoint(options.host, options.port);
+
+    auto next = std::make_unique<Running>(options.threads);
+    beast::error_code error;
+    next->acceptor.open(endpoint.protocol(), error);
+    if (!error) next->acceptor.set_option(asio::socket_base::reuse_address(true), error);
+    if (!error) next->acceptor.bind(endpoint, error);
+    if (!error) next->acceptor.listen(asio::socket_base::max_listen_connections, error);
+    if (error) {
+      throw std::runtime_error(
+          fmt::format("cannot listen on {}: {}", format_endpoint(endpoint), error.message()));
+    }
+    const tcp::endpoint bound = next->acceptor.local_endpoint();
+    bound_port = bound.port();
+
+    context.registry.begin_accepting();
+    running = std::move(next);
+    accept();
+    for (int i = 0; i < options.threads; ++i) {
+      running->threads.emplace_back([&io = running->io] { run_io(io); });
+    }
+    spdlog::info("listening on http://{}", format_endpoint(bound));
+  }
+
+  void stop() {
+    const std::lock_guard lock(lifecycle_mutex);
+    if (!running) return;
+    spdlog::info("HTTP server stopping");
+    asio::post(running->acceptor.get_executor(), [this] {
+      beast::error_code ignored;
+      running->acceptor.close(ignored);
+      running->accept_retry.cancel();
+    });
+    for (const auto& session : context.registry.begin_stop()) session->post_close_if_idle();
+
+    const std::chrono::seconds grace = context.options.shutdown_grace;
+    if (!context.registry.wait_until_closed(grace)) {
+      spdlog::warn("{} connections still open after the shutdown grace of {} s; closing them",
+                   context.registry.open_connections(), grace.count());
+    }
+    running->io.stop();
+    for (auto& thread : running->threads) thread.join();
+    // Destroying the I/O context destroys the handlers still queued and with them the
+    // connections they hold.
+    running.reset();
+    spdlog::info("HTTP server stopped");
+  }
+
+  void start_if_stopped() {
+    {
+      const std::lock_guard lock(lifecycle_mutex);
+      if (running) return;
+    }
+    start();
+  }
+
+  void accept() {
+    running->acceptor.async_accept(
+        asio::make_strand(running->io),
+        [this](beast::error_code error, tcp::socket socket) { on_accept(error, std::move(socket)); });
+  }
+
+  void on_accept(beast::error_code error, tcp::socket socket) {
+    if (!running->acceptor.is_open()) return context.registry.accept_loop_ended();
+    if (error) {
+      spdlog::warn("accepting a connection failed: {}", error.message());
+      running->accept_retry.expires_after(kAcceptRetryDelay);
+      running->accept_retry.async_wait([this](beast::error_code wait_error) {
+        if (wait_error || !running->acceptor.is_open()) return context.registry.accept_loop_ended();
+        accept();
+      });
+      return;
+    }
+    beast::error_code ignored;
+    socket.set_option(tcp::no_delay(true), ignored);
+    auto session = std::make_shared<Session>(std::move(socket), context);
+    context.registry.add(session);
+    session->start();
+    accept();
+  }
+
+  ServerContext context;
+  std::mutex lifecycle_mutex;
+  std::unique_ptr<Running> running;
+  std::atomic<std::uint16_t> bound_port{0};
+};
+
+Server::Server(api::RequestHandler& handler, ServerOptions options)
+    : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
+
+Server::~Server() { stop(); }
+
+void Server::start() { impl_->start(); }
+
+std::uint16_t Server::port() const { return impl_->bound_port.load(); }
+
+void Server::stop() { impl_->stop(); }
+
+void Server::run_until_signal() {
+  impl_->start_if_stopped();
+  const int signal = wait_for_termination_signal();
+  spdlog::info("received signal {}", signal);
+  stop();
+}
+
+}  // namespace twinloop::http

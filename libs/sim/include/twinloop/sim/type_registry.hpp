@@ -1,0 +1,30 @@
+#pragma once
+
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "twinloop/core/component_type.hpp"
+
+namespace twinloop::sim {
+
+// The component types this build can simulate, by type name. Filled once at start-up, then
+// only read (safe to share between threads).
+class TypeRegistry final : public core::TypeCatalogue {
+ public:
+  // Throws std::invalid_argument for a duplicate or malformed declaration (a programming
+  // error in a type library, caught by the registry tests).
+  void add(core::ComponentTypeInfo info);
+
+  const core::ComponentTypeInfo* find(std::string_view type) const override;
+  std::vector<const core::ComponentTypeInfo*> list() const override;
+
+ private:
+  std::map<std::string, core::ComponentTypeInfo, std::less<>> types_;
+};
+
+// Registers the built-in component library.
+void register_builtin_types(TypeRegistry& registry);
+
+}  // namespace twinloop::sim

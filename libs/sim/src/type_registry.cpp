@@ -1,0 +1,56 @@
+#include "twinloop/sim/type_registry.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+
+namespace twinloop::sim {
+
+namespace {
+
+void check_declaration(const core::ComponentTypeInfo& info) {
+  auto fail = [&](const std::string& why) {
+    throw std::invalid_argument("component type '" + info.type + "': " + why);
+  };
+  if (info.type.empty()) fail("empty type name");
+  if (info.category.empty()) fail("no category");
+  if (!info.ports) fail("no port declaration");
+  std::set<std::string> parameter_names;
+  for (const auto& parameter : info.parameters) {
+    if (!parameter_names.insert(parameter.name).second) fail("duplicate parameter " + parameter.name);
+  }
+  const core::Ports ports = info.ports(info.default_parameters());
+  std::set<std::string> port_names;
+  for (const auto* list : {&ports.inputs, &ports.outputs}) {
+    for (const auto& port : *list) {
+      if (!port_names.insert(port.name).second) fail("duplicate port " + port.name);
+    }
+  }
+}
+
+}  // namespace
+
+void TypeRegistry::add(core::ComponentTypeInfo info) {
+  check_declaration(info);
+  const std::string name = info.type;
+  if (!types_.emplace(name, std::move(info)).second) {
+    throw std::invalid_argument("component type '" + name + "' is registered twice");
+  }
+}
+
+const core::ComponentTypeInfo* TypeRegistry::find(std::string_view type) const {
+  const auto found = types_.find(type);
+  return found == types_.end() ? nullptr : &found->second;
+}
+
+std::vector<const core::ComponentTypeInfo*> TypeRegistry::list() const {
+  std::vector<const core::ComponentTypeInfo*> all;
+  all.reserve(types_.size());
+  for (const auto& entry : types_) all.push_back(&entry.second);
+  std::stable_sort(all.begin(), all.end(), [](const auto* a, const auto* b) {
+    return a->category != b->category ? a->category < b->category : a->type < b->type;
+  });
+  return all;
+}
+
+}  // namespace twinloop::sim

@@ -1,0 +1,118 @@
+#include "statements.hpp"
+
+namespace twinloop::store {
+
+// The column lists must follow the *_column constants in statements.hpp. Timestamps are
+// strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), the same expression as the tables' defaults.
+std::string_view sql_text(Sql statement) {
+  switch (statement) {
+    case Sql::begin_deferred:
+      return "BEGIN";
+    case Sql::begin_immediate:
+      return "BEGIN IMMEDIATE";
+    case Sql::commit:
+      return "COMMIT";
+    // Nested transactions are savepoints of one name; SQLite resolves a repeated name to the
+    // innermost savepoint.
+    case Sql::savepoint:
+      return "SAVEPOINT twinloop_nested";
+    case Sql::release_savepoint:
+      return "RELEASE twinloop_nested";
+
+    case Sql::insert_project:
+      return "INSERT INTO projects (name, description) VALUES (?1, ?2) "
+             "RETURNING id, name, description, created_at, updated_at";
+    case Sql::find_project:
+      return "SELECT id, name, description, created_at, updated_at FROM projects WHERE id = ?1";
+    case Sql::list_projects:
+      return "SELECT id, name, description, created_at, updated_at FROM projects "
+             "ORDER BY id LIMIT ?1 OFFSET ?2";
+    case Sql::count_projects:
+      return "SELECT count(*) FROM projects";
+    case Sql::update_project:
+      return "UPDATE projects SET name = coalesce(?2, name), "
+             "description = coalesce(?3, description), "
+             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+             "RETURNING id, name, description, created_at, updated_at";
+    case Sql::delete_project:
+      return "DELETE FROM projects WHERE id = ?1";
+
+    case Sql::insert_model:
+      return "INSERT INTO models (project_id, name, description, step_size) "
+             "VALUES (?1, ?2, ?3, ?4) "
+             "RETURNING id, project_id, name, description, step_size, created_at, updated_at";
+    case Sql::find_model:
+      return "SELECT id, project_id, name, description, step_size, created_at, updated_at "
+             "FROM models WHERE id = ?1";
+    case Sql::list_models:
+      return "SELECT id, project_id, name, description, step_size, created_at, updated_at "
+             "FROM models WHERE project_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_models:
+      return "SELECT count(*) FROM models WHERE project_id = ?1";
+    // ?4 says whether step_size changes at all, since ?5 = NULL means "clear it".
+    case Sql::update_model:
+      return "UPDATE models SET name = coalesce(?2, name), "
+             "description = coalesce(?3, description), "
+             "step_size = CASE WHEN ?4 THEN ?5 ELSE step_size END, "
+             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+             "RETURNING id, project_id, name, description, step_size, created_at, updated_at";
+    case Sql::delete_model:
+      return "DELETE FROM models WHERE id = ?1";
+
+    case Sql::insert_component:
+      return "INSERT INTO components (model_id, name, type, parameters, position_x, position_y) "
+             "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
+             "RETURNING id, model_id, name, type, parameters, position_x, position_y, "
+             "created_at, updated_at";
+    case Sql::find_component:
+      return "SELECT id, model_id, name, type, parameters, position_x, position_y, created_at, "
+             "updated_at FROM components WHERE id = ?1";
+    case Sql::list_components:
+      return "SELECT id, model_id, name, type, parameters, position_x, position_y, created_at, "
+             "updated_at FROM components WHERE model_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_components:
+      return "SELECT count(*) FROM components WHERE model_id = ?1";
+    case Sql::all_components:
+      return "SELECT id, model_id, name, type, parameters, position_x, position_y, created_at, "
+             "updated_at FROM components WHERE model_id = ?1 ORDER BY id";
+    // ?4 says whether the position changes at all, since ?5/?6 = NULL means "clear it".
+    case Sql::update_component:
+      return "UPDATE components SET name = coalesce(?2, name), "
+             "parameters = coalesce(?3, parameters), "
+             "position_x = CASE WHEN ?4 THEN ?5 ELSE position_x END, "
+             "position_y = CASE WHEN ?4 THEN ?6 ELSE position_y END, "
+             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+             "RETURNING id, model_id, name, type, parameters, position_x, position_y, "
+             "created_at, updated_at";
+    case Sql::delete_component:
+      return "DELETE FROM components WHERE id = ?1";
+
+    case Sql::insert_connection:
+      return "INSERT INTO connections "
+             "(model_id, source_component_id, source_port, target_component_id, target_port) "
+             "VALUES (?1, ?2, ?3, ?4, ?5) "
+             "RETURNING id, model_id, source_component_id, source_port, target_component_id, "
+             "target_port, created_at";
+    case Sql::find_connection:
+      return "SELECT id, model_id, source_component_id, source_port, target_component_id, "
+             "target_port, created_at FROM connections WHERE id = ?1";
+    case Sql::list_connections:
+      return "SELECT id, model_id, source_component_id, source_port, target_component_id, "
+             "target_port, created_at FROM connections WHERE model_id = ?1 "
+             "ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_connections:
+      return "SELECT count(*) FROM connections WHERE model_id = ?1";
+    case Sql::all_connections:
+      return "SELECT id, model_id, source_component_id, source_port, target_component_id, "
+             "target_port, created_at FROM connections WHERE model_id = ?1 ORDER BY id";
+    case Sql::connections_of_component:
+      return "SELECT id, model_id, source_component_id, source_port, target_component_id, "
+             "target_port, created_at FROM connections "
+             "WHERE source_component_id = ?1 OR target_component_id = ?1 ORDER BY id";
+    case Sql::delete_connection:
+      return "DELETE FROM connections WHERE id = ?1";
+  }
+  return {};
+}
+
+}  // namespace twinloop::store

@@ -1,0 +1,69 @@
+#pragma once
+
+#include <cstddef>
+#include <string_view>
+
+namespace twinloop::store {
+
+// Every statement the store runs. Each connection prepares them once, on first use, and
+// keeps them; the SQL text is fixed so the hot paths never build strings.
+enum class Sql : std::size_t {
+  begin_deferred,
+  begin_immediate,
+  commit,
+  savepoint,
+  release_savepoint,
+
+  insert_project,
+  find_project,
+  list_projects,
+  count_projects,
+  update_project,
+  delete_project,
+
+  insert_model,
+  find_model,
+  list_models,
+  count_models,
+  update_model,
+  delete_model,
+
+  insert_component,
+  find_component,
+  list_components,
+  count_components,
+  all_components,
+  update_component,
+  delete_component,
+
+  insert_connection,
+  find_connection,
+  list_connections,
+  count_connections,
+  all_connections,
+  connections_of_component,
+  delete_connection,
+};
+
+inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::delete_connection) + 1;
+
+std::string_view sql_text(Sql statement);
+
+// The column order of each entity's SELECT and RETURNING lists, as read by the store.
+namespace project_column {
+inline constexpr int id = 0, name = 1, description = 2, created_at = 3, updated_at = 4;
+}
+namespace model_column {
+inline constexpr int id = 0, project_id = 1, name = 2, description = 3, step_size = 4,
+                     created_at = 5, updated_at = 6;
+}
+namespace component_column {
+inline constexpr int id = 0, model_id = 1, name = 2, type = 3, parameters = 4, position_x = 5,
+                     position_y = 6, created_at = 7, updated_at = 8;
+}
+namespace connection_column {
+inline constexpr int id = 0, model_id = 1, source_component_id = 2, source_port = 3,
+                     target_component_id = 4, target_port = 5, created_at = 6;
+}
+
+}  // namespace twinloop::store

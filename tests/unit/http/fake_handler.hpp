@@ -1,0 +1,68 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <functional>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "twinloop/api/http_message.hpp"
+
+namespace twinloop::http::testing {
+
+struct Observation {
+  std::string route;
+  std::string method;
+  int status = 0;
+  std::chrono::nanoseconds latency{};
+};
+
+// Records what the server hands over and answers with `respond`, by default a 200 echo of
+// the request body in text/plain with route "/echo".
+class FakeHandler : public api::RequestHandler {
+ public:
+  std::function<api::Response(const api::Request&)> respond;
+
+  api::Response handle(const api::Request& request) override {
+    {
+      const std::lock_guard lock(mutex_);
+      requests_.push_back(request);
+    }
+    if (respond) return respond(request);
+    api::Response response;
+    response.content_type = "text/plain";
+    response.body = request.body;
+    response.route = "/echo";
+    return response;
+  }
+
+  void observe(std::string_view route, std::string_view method, int status,
+               std::chrono::nanoseconds latency) override {
+    const std::lock_guard lock(mutex_);
+    observations_.push_back(Observation{std::string(route), std::string(method), status, latency});
+    observed_.notify_all();
+  }
+
+  std::vector<api::Request> requests() const {
+    const std::lock_guard lock(mutex_);
+    return requests_;
+  }
+
+  // observe() runs after the response is written, so possibly after the client has read it.
+  std::vector<Observation> wait_for_observations(std::size_t count) {
+    std::unique_lock lock(mutex_);
+    observed_.wait_for(lock, std::chrono::seconds(10),
+                       [&] { return observations_.size() >= count; });
+    return observations_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::condition_variable observed_;
+  std::vector<api::Request> requests_;
+  std::vector<Observation> observations_;
+};
+
+}  // namespace twinloop::http::testing
