@@ -1,4 +1,5 @@
 // The component type catalogue: GET /api/v1/component-types[/{type}].
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -15,7 +16,8 @@ using ComponentTypes = ApiTest;
 
 std::vector<std::string> names_of(const nlohmann::json& entries) {
   std::vector<std::string> names;
-  for (const auto& entry : entries) names.push_back(entry.at("name").get<std::string>());
+  for (const auto& entry : entries)
+    names.push_back(entry.at("name").get<std::string>());
   return names;
 }
 
@@ -29,12 +31,9 @@ struct CoreType {
 // DESIGN.md: one input is `u`, one output `y`; sum has u1..un with n = length of "signs".
 const std::vector<CoreType>& core_types() {
   static const std::vector<CoreType> types{
-      {"constant", {}, {"y"}, {"value"}},
-      {"step", {}, {"y"}, {"step_time", "initial", "final"}},
-      {"gain", {"u"}, {"y"}, {"k"}},
-      {"integrator", {"u"}, {"y"}, {"initial"}},
-      {"pt1", {"u"}, {"y"}, {"k", "t"}},
-      {"unit_delay", {"u"}, {"y"}, {"initial"}},
+      {"constant", {}, {"y"}, {"value"}}, {"step", {}, {"y"}, {"step_time", "initial", "final"}},
+      {"gain", {"u"}, {"y"}, {"k"}},      {"integrator", {"u"}, {"y"}, {"initial"}},
+      {"pt1", {"u"}, {"y"}, {"k", "t"}},  {"unit_delay", {"u"}, {"y"}, {"initial"}},
   };
   return types;
 }
@@ -49,9 +48,31 @@ TEST_F(ComponentTypes, ListIsAPageWithEveryCoreType) {
   EXPECT_EQ(page.value("total", -1), static_cast<int>(page["items"].size()));
 
   std::set<std::string> listed;
-  for (const auto& entry : page["items"]) listed.insert(entry.at("type").get<std::string>());
-  for (const auto& core : core_types()) EXPECT_TRUE(listed.contains(core.type)) << core.type;
+  for (const auto& entry : page["items"])
+    listed.insert(entry.at("type").get<std::string>());
+  for (const auto& core : core_types())
+    EXPECT_TRUE(listed.contains(core.type)) << core.type;
   EXPECT_TRUE(listed.contains("sum"));
+}
+
+std::vector<std::string> types_of(const nlohmann::json& entries) {
+  std::vector<std::string> types;
+  for (const auto& entry : entries)
+    types.push_back(entry.at("type").get<std::string>());
+  return types;
+}
+
+TEST_F(ComponentTypes, ListIsPaginated) {
+  const auto all_types = types_of(list_items("/api/v1/component-types"));
+  ASSERT_GE(all_types.size(), 3U);
+  const auto response = http().get("/api/v1/component-types?limit=2&offset=1");
+  ASSERT_TRUE(HasStatus(response, 200));
+  const auto page = response.json();
+  EXPECT_EQ(page.value("limit", -1), 2);
+  EXPECT_EQ(page.value("offset", -1), 1);
+  EXPECT_EQ(page.value("total", -1), static_cast<int>(all_types.size()));
+  EXPECT_EQ(types_of(page.at("items")),
+            std::vector<std::string>(all_types.begin() + 1, all_types.begin() + 3));
 }
 
 TEST_F(ComponentTypes, CoreTypesHaveTheDesignPortsAndParameters) {
@@ -77,15 +98,14 @@ TEST_F(ComponentTypes, SumHasOneInputPerSignOfItsDefault) {
   ASSERT_TRUE(HasStatus(response, 200));
   const auto entry = response.json();
   const auto& parameters = entry.at("parameters");
-  const auto signs = std::find_if(parameters.begin(), parameters.end(), [](const auto& p) {
-    return p.at("name") == "signs";
-  });
+  const auto signs = std::find_if(parameters.begin(), parameters.end(),
+                                  [](const auto& p) { return p.at("name") == "signs"; });
   ASSERT_NE(signs, parameters.end()) << "sum has no parameter signs";
   const auto default_signs = signs->at("default").get<std::string>();
   ASSERT_FALSE(default_signs.empty());
   std::vector<std::string> expected_inputs;
   for (std::size_t i = 1; i <= default_signs.size(); ++i) {
-    expected_inputs.push_back("u" + std::to_string(i));
+    expected_inputs.push_back(fmt::format("u{}", i));
   }
   EXPECT_EQ(names_of(entry.at("inputs")), expected_inputs);
   EXPECT_EQ(names_of(entry.at("outputs")), std::vector<std::string>{"y"});

@@ -23,8 +23,8 @@ nlohmann::json find_by_id(const nlohmann::json& items, const nlohmann::json& id)
 }
 
 TEST_F(Crud, Project) {
-  const auto created = http().post("/api/v1/projects",
-                                   {{"name", "Line 1"}, {"description", "Packaging line"}});
+  const auto created =
+      http().post("/api/v1/projects", {{"name", "Line 1"}, {"description", "Packaging line"}});
   ASSERT_TRUE(HasStatus(created, 201));
   const auto project = created.json();
   EXPECT_EQ(created.header("location"), resource_path("projects", project));
@@ -150,7 +150,8 @@ TEST_F(Crud, ComponentParametersHoldEveryDefault) {
     const auto catalogue_entry = http().get(std::string("/api/v1/component-types/") + type);
     ASSERT_TRUE(HasStatus(catalogue_entry, 200));
     nlohmann::json defaults = nlohmann::json::object();
-    for (const auto& parameter : catalogue_entry.json().at("parameters")) {
+    const auto catalogue_body = catalogue_entry.json();
+    for (const auto& parameter : catalogue_body.at("parameters")) {
       defaults[parameter.at("name").get<std::string>()] = parameter.at("default");
     }
     const auto component = create_component(model, std::string("default_") + type, type);
@@ -199,7 +200,8 @@ TEST_F(Crud, SumHasAnInputPerSign) {
   const auto model = create_model(create_project("Cell"), "Sums");
   const auto source = create_component(model, "source", "constant");
   const auto three_inputs = create_component(model, "three", "sum", {{"signs", "+-+"}});
-  for (const auto* port : {"u1", "u2", "u3"}) connect(model, source, "y", three_inputs, port);
+  for (const auto* port : {"u1", "u2", "u3"})
+    connect(model, source, "y", three_inputs, port);
 
   const auto two_inputs = create_component(model, "two", "sum", {{"signs", "+-"}});
   const auto response = http().post(resource_path("models", model) + "/connections",
@@ -221,22 +223,26 @@ TEST_F(Crud, ConcurrentCreatesAllSucceed) {
         try {
           const auto response = http().post("/api/v1/projects", {{"name", name}});
           outcomes[thread_index].push_back(
-              response.status == 201 ? "201" : fmt::format("{} {}", response.status, response.body));
+              response.status == 201 ? "201"
+                                     : fmt::format("{} {}", response.status, response.body));
         } catch (const std::exception& error) {
           outcomes[thread_index].emplace_back(error.what());
         }
       }
     });
   }
-  for (auto& thread : threads) thread.join();
+  for (auto& thread : threads)
+    thread.join();
 
   for (const auto& thread_outcomes : outcomes) {
-    for (const auto& outcome : thread_outcomes) EXPECT_EQ(outcome, "201");
+    for (const auto& outcome : thread_outcomes)
+      EXPECT_EQ(outcome, "201");
   }
   const auto items = list_items("/api/v1/projects");
   EXPECT_EQ(items.size(), static_cast<std::size_t>(thread_count * projects_per_thread));
   std::set<nlohmann::json> ids;
-  for (const auto& item : items) ids.insert(item.at("id"));
+  for (const auto& item : items)
+    ids.insert(item.at("id"));
   EXPECT_EQ(ids.size(), items.size());
 }
 

@@ -87,10 +87,10 @@ TEST_F(ExportImport, ExportDescribesTheModelByComponentNames) {
     return nlohmann::json{{"source", {{"component", source}, {"port", source_port}}},
                           {"target", {{"component", target}, {"port", target_port}}}};
   };
-  EXPECT_EQ(connections, (std::set<nlohmann::json>{link("setpoint", "y", "error", "u1"),
-                                                   link("plant", "y", "error", "u2"),
-                                                   link("error", "y", "controller", "u"),
-                                                   link("controller", "y", "plant", "u")}));
+  EXPECT_EQ(connections,
+            (std::set<nlohmann::json>{
+                link("setpoint", "y", "error", "u1"), link("plant", "y", "error", "u2"),
+                link("error", "y", "controller", "u"), link("controller", "y", "plant", "u")}));
 }
 
 TEST_F(ExportImport, ImportIntoAnotherProjectRoundTrips) {
@@ -108,7 +108,8 @@ TEST_F(ExportImport, ImportIntoAnotherProjectRoundTrips) {
   const auto new_components = list_items(resource_path("models", imported) + "/components");
   ASSERT_EQ(new_components.size(), old_components.size());
   std::set<nlohmann::json> old_ids;
-  for (const auto& component : old_components) old_ids.insert(component.at("id"));
+  for (const auto& component : old_components)
+    old_ids.insert(component.at("id"));
   for (const auto& component : new_components) {
     EXPECT_FALSE(old_ids.contains(component.at("id"))) << component;
     EXPECT_EQ(component.at("model_id"), imported["id"]);

@@ -50,9 +50,9 @@ TEST_F(Lifecycle, SigtermExitsZeroAndARestartKeepsTheData) {
                                  {{"name", "Kept"}, {"step_size", 0.001}});
     ASSERT_FALSE(model.is_null());
     const auto components_path = resource_path("models", model) + "/components";
-    const auto source = post_json(client, components_path,
-                                  {{"name", "source"}, {"type", "constant"},
-                                   {"parameters", {{"value", 4.25}}}});
+    const auto source =
+        post_json(client, components_path,
+                  {{"name", "source"}, {"type", "constant"}, {"parameters", {{"value", 4.25}}}});
     const auto sink = post_json(client, components_path, {{"name", "sink"}, {"type", "gain"}});
     ASSERT_FALSE(source.is_null() || sink.is_null());
     const auto connection = post_json(client, resource_path("models", model) + "/connections",
@@ -62,7 +62,8 @@ TEST_F(Lifecycle, SigtermExitsZeroAndARestartKeepsTheData) {
     saved_targets = {resource_path("projects", project), resource_path("models", model),
                      resource_path("components", source), resource_path("components", sink),
                      resource_path("connections", connection)};
-    for (const auto& target : saved_targets) saved_bodies.push_back(get_json(client, target));
+    for (const auto& target : saved_targets)
+      saved_bodies.push_back(get_json(client, target));
 
     const auto status = server.stop(SIGTERM);
     EXPECT_EQ(status.exit_code, 0) << status.describe() << "\n" << server.standard_error();
@@ -134,8 +135,8 @@ TEST_F(Lifecycle, DemoModelExportsAndImports) {
   const auto model = models.at("items").at(0);
 
   auto document = get_json(client, resource_path("models", model) + "/export");
-  const auto imported = client.post(
-      resource_path("projects", project) + "/models/import?name=Demo_copy", document);
+  const auto imported =
+      client.post(resource_path("projects", project) + "/models/import?name=Demo_copy", document);
   ASSERT_TRUE(HasStatus(imported, 201));
   auto copy = get_json(client, resource_path("models", imported.json()) + "/export");
   for (auto* exported : {&document, &copy}) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -17,7 +18,8 @@ class Pagination : public ApiTest {
   // Seven projects; returns their ids in ascending order.
   std::vector<nlohmann::json> create_seven_projects() {
     std::vector<nlohmann::json> ids;
-    for (int i = 1; i <= 7; ++i) ids.push_back(create_project(fmt::format("p{}", i)).at("id"));
+    for (int i = 1; i <= 7; ++i)
+      ids.push_back(create_project(fmt::format("p{}", i)).at("id"));
     std::sort(ids.begin(), ids.end());
     return ids;
   }
@@ -25,7 +27,8 @@ class Pagination : public ApiTest {
 
 std::vector<nlohmann::json> ids_of(const nlohmann::json& items) {
   std::vector<nlohmann::json> ids;
-  for (const auto& item : items) ids.push_back(item.at("id"));
+  for (const auto& item : items)
+    ids.push_back(item.at("id"));
   return ids;
 }
 
@@ -37,7 +40,8 @@ TEST_F(Pagination, LimitAndOffsetSelectAPageOrderedById) {
   EXPECT_EQ(page.value("total", -1), 7);
   EXPECT_EQ(page.value("limit", -1), 3);
   EXPECT_EQ(page.value("offset", -1), 3);
-  EXPECT_EQ(ids_of(page.at("items")), std::vector<nlohmann::json>(ids.begin() + 3, ids.begin() + 6));
+  EXPECT_EQ(ids_of(page.at("items")),
+            std::vector<nlohmann::json>(ids.begin() + 3, ids.begin() + 6));
 }
 
 TEST_F(Pagination, DefaultsAreLimit50FromOffset0) {
@@ -76,8 +80,7 @@ TEST_F(Pagination, AppliesToNestedLists) {
     ids.push_back(create_component(model, fmt::format("gain_{}", i), "gain").at("id"));
   }
   std::sort(ids.begin(), ids.end());
-  const auto response =
-      http().get(resource_path("models", model) + "/components?limit=2&offset=1");
+  const auto response = http().get(resource_path("models", model) + "/components?limit=2&offset=1");
   ASSERT_TRUE(HasStatus(response, 200));
   EXPECT_EQ(response.json().value("total", -1), 5);
   EXPECT_EQ(ids_of(response.json().at("items")),
@@ -89,6 +92,10 @@ struct InvalidQuery {
   std::string parameter;
 };
 
+void PrintTo(const InvalidQuery& query, std::ostream* stream) {
+  *stream << query.query;
+}
+
 class InvalidPagination : public ApiTest, public ::testing::WithParamInterface<InvalidQuery> {};
 
 TEST_P(InvalidPagination, Is400NamingTheParameter) {
@@ -97,21 +104,20 @@ TEST_P(InvalidPagination, Is400NamingTheParameter) {
   EXPECT_TRUE(NamesParameter(response, GetParam().parameter));
 }
 
-INSTANTIATE_TEST_SUITE_P(Queries, InvalidPagination,
-                         ::testing::Values(InvalidQuery{"limit=0", "limit"},
-                                           InvalidQuery{"limit=1001", "limit"},
-                                           InvalidQuery{"limit=abc", "limit"},
-                                           InvalidQuery{"limit=", "limit"},
-                                           InvalidQuery{"offset=-1", "offset"},
-                                           InvalidQuery{"offset=x", "offset"}),
-                         [](const auto& info) {
-                           std::string name = info.param.query;
-                           std::replace_if(
-                               name.begin(), name.end(),
-                               [](char c) { return !std::isalnum(static_cast<unsigned char>(c)); },
-                               '_');
-                           return name;
-                         });
+// "limit=abc" -> "limit_abc": test names allow only letters, digits and underscores.
+std::string query_test_name(const ::testing::TestParamInfo<InvalidQuery>& query) {
+  std::string name = query.param.query;
+  std::replace_if(
+      name.begin(), name.end(), [](unsigned char c) { return !std::isalnum(c); }, '_');
+  return name;
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Queries, InvalidPagination,
+    ::testing::Values(InvalidQuery{"limit=0", "limit"}, InvalidQuery{"limit=1001", "limit"},
+                      InvalidQuery{"limit=abc", "limit"}, InvalidQuery{"limit=", "limit"},
+                      InvalidQuery{"offset=-1", "offset"}, InvalidQuery{"offset=x", "offset"}),
+    query_test_name);
 
 }  // namespace
 }  // namespace twinloop::itest

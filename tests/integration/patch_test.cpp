@@ -19,7 +19,8 @@ class PatchComponent : public ApiTest {
   }
 
   nlohmann::json pt1_default(const char* parameter) {
-    for (const auto& spec : http().get("/api/v1/component-types/pt1").json().at("parameters")) {
+    const auto pt1 = http().get("/api/v1/component-types/pt1").json();
+    for (const auto& spec : pt1.at("parameters")) {
       if (spec.at("name") == parameter) return spec.at("default");
     }
     ADD_FAILURE() << "pt1 has no parameter " << parameter;

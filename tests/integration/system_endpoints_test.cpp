@@ -19,7 +19,8 @@ using SystemEndpoints = ApiTest;
 std::vector<std::string> lines_of(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream stream(text);
-  for (std::string line; std::getline(stream, line);) lines.push_back(line);
+  for (std::string line; std::getline(stream, line);)
+    lines.push_back(line);
   return lines;
 }
 
@@ -97,8 +98,7 @@ TEST_F(SystemEndpoints, OpenApiDocumentListsEveryRoute) {
   ASSERT_TRUE(HasStatus(response, 200));
   const auto document = response.json();
   ASSERT_TRUE(document.contains("openapi") && document["openapi"].is_string());
-  EXPECT_TRUE(document["openapi"].get<std::string>().starts_with("3.1"))
-      << document["openapi"];
+  EXPECT_TRUE(document["openapi"].get<std::string>().starts_with("3.1")) << document["openapi"];
   ASSERT_TRUE(document.contains("paths") && document["paths"].is_object());
   const auto& paths = document["paths"];
 

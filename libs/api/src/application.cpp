@@ -94,7 +94,8 @@ struct Application::Impl {
   }
 
   Response dispatch(const Request& request, std::string_view path, std::string_view query) {
-    const auto match = router.match(request.method, path);
+    // HEAD is GET without the body; the transport drops the body.
+    const auto match = router.match(request.method == "HEAD" ? "GET" : request.method, path);
     if (!match) {
       throw core::Error(core::ErrorKind::not_found,
                         fmt::format("no resource at {} (the API is under /api/v1; see /docs)",

@@ -43,6 +43,7 @@ ProblemClass problem_class(int status) {
                     ErrorKind::unsupported_media_type, ErrorKind::unprocessable}) {
     if (problem_class(kind).status == status) return problem_class(kind);
   }
+  if (status == 503) return {503, "Service Unavailable", "service-unavailable"};
   return problem_class(ErrorKind::internal);
 }
 

@@ -49,16 +49,13 @@ json parse_json_object(const Request& request) {
                           : fmt::format("the body must be application/json, not '{}'",
                                         request.content_type));
   }
-  json body = json::parse(request.body, nullptr, false);
-  if (body.is_discarded()) {
-    // Parse again with exceptions only to learn where it failed; the happy path stays cheap.
-    std::string reason = "the body is not valid JSON";
-    try {
-      (void)json::parse(request.body);
-    } catch (const json::parse_error& error) {
-      reason = fmt::format("the body is not valid JSON (at byte {})", error.byte);
-    }
-    throw core::Error(core::ErrorKind::bad_request, reason, {}, "invalid-json");
+  json body;
+  try {
+    body = json::parse(request.body);
+  } catch (const json::parse_error& error) {
+    throw core::Error(core::ErrorKind::bad_request,
+                      fmt::format("the body is not valid JSON (at byte {})", error.byte), {},
+                      "invalid-json");
   }
   if (!body.is_object()) {
     throw core::Error(core::ErrorKind::bad_request,

@@ -261,8 +261,7 @@ void add_connection_routes(Router& router, Services services) {
     const auto page = page_request(call);
     return json_response(200, list_body(store.list_connections(call.id(), page), page));
   });
-  router.add("POST", "/api/v1/models/{id}/connections", [services](const Call& call) {
-    auto& store = services.store;
+  router.add("POST", "/api/v1/models/{id}/connections", [&store, services](const Call& call) {
     existing_model(store, call.id());
     const json body = parse_json_object(call.request);
     const FieldReader fields(body);

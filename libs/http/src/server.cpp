@@ -165,6 +165,8 @@ class Session : public std::enable_shared_from_this<Session> {
 
  private:
   enum class Phase { waiting, reading, answering, lingering };
+  // What the connection does once a response is written.
+  enum class AfterWrite { read_next, close, linger };
 
   // What observe() and the debug log need to know about the request being answered.
   struct Exchange {
@@ -198,13 +200,19 @@ class Session : public std::enable_shared_from_this<Session> {
   void on_header(beast::error_code error) {
     if (error) return on_read_error(error);
     phase_ = Phase::reading;
+    begin_exchange();
+    if (parser_->is_done()) return answer_request();
+    if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
+      return send_continue();
+    }
+    read_body();
+  }
+
+  void begin_exchange() {
     const auto& header = parser_->get();
     exchange_.emplace(Exchange{.method = std::string(header.method_string()),
                                .target = std::string(header.target()),
                                .header_parsed = Clock::now()});
-    if (parser_->is_done()) return answer_request();
-    if (beast::iequals(header[bhttp::field::expect], "100-continue")) return send_continue();
-    read_body();
   }
 
   // Clients that ask with Expect: 100-continue wait for this before sending the body.
@@ -230,16 +238,19 @@ class Session : public std::enable_shared_from_this<Session> {
 
   void on_read_error(beast::error_code error) {
     if (error == bhttp::error::body_limit) {
-      return answer_error(make_problem(
-          413, "Payload Too Large",
-          fmt::format("The request body is larger than the limit of {} bytes.",
-                      context_.options.body_limit)));
+      // A Content-Length over the limit fails the header itself, whose fields are parsed.
+      if (!exchange_) begin_exchange();
+      return answer_error(
+          make_problem(413, "Content Too Large",
+                       fmt::format("The request body is larger than the limit of {} bytes.",
+                                   context_.options.body_limit)));
     }
     // A peer that goes away mid-request gets no answer: nobody would read it.
     if (is_http_error(error) && error != bhttp::error::end_of_stream &&
         error != bhttp::error::partial_message) {
-      return answer_error(make_problem(
-          400, "Bad Request", fmt::format("The request is not valid HTTP/1.1: {}.", error.message())));
+      return answer_error(
+          make_problem(400, "Bad Request",
+                       fmt::format("The request is not valid HTTP/1.1: {}.", error.message())));
     }
     spdlog::debug("connection closed: {}", error.message());
     close();
@@ -258,7 +269,8 @@ class Session : public std::enable_shared_from_this<Session> {
     api::Response response = respond(request);
     // Decided after the handler ran, so a response finished during shutdown says it closes.
     const bool keep_alive = message.keep_alive() && !context_.registry.stopping();
-    write(std::move(response), message.version(), keep_alive,
+    write(std::move(response), message.version(),
+          keep_alive ? AfterWrite::read_next : AfterWrite::close,
           message.method() == bhttp::verb::head);
   }
 
@@ -282,11 +294,11 @@ class Session : public std::enable_shared_from_this<Session> {
   void answer_error(api::Response problem) {
     phase_ = Phase::answering;
     const unsigned version = parser_ && parser_->is_header_done() ? parser_->get().version() : 11;
-    write(std::move(problem), version, false, false, true);
+    write(std::move(problem), version, AfterWrite::linger, false);
   }
 
-  void write(api::Response response, unsigned version, bool keep_alive, bool head,
-             bool linger_after = false) {
+  void write(api::Response response, unsigned version, AfterWrite after, bool head) {
+    const bool keep_alive = after == AfterWrite::read_next;
     try {
       build_message(std::move(response), version, keep_alive, head);
     } catch (const std::exception& exception) {
@@ -297,9 +309,8 @@ class Session : public std::enable_shared_from_this<Session> {
     }
     stream_.expires_after(context_.options.idle_timeout);
     bhttp::async_write(stream_, response_,
-                       [self = shared_from_this(), keep_alive, linger_after](
-                           beast::error_code error, std::size_t) {
-                         self->on_write(error, keep_alive, linger_after);
+                       [self = shared_from_this(), after](beast::error_code error, std::size_t) {
+                         self->on_write(error, after);
                        });
   }
 
@@ -334,14 +345,14 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void on_write(beast::error_code error, bool keep_alive, bool linger_after) {
+  void on_write(beast::error_code error, AfterWrite after) {
     if (exchange_) report(*exchange_);
     if (error) {
       spdlog::debug("writing a response failed: {}", error.message());
       return close();
     }
-    if (linger_after) return linger();
-    if (!keep_alive || context_.registry.stopping()) return close();
+    if (after == AfterWrite::linger) return linger();
+    if (after == AfterWrite::close || context_.registry.stopping()) return close();
     read_header();
   }
 
@@ -395,15 +406,18 @@ tcp::endpoint resolve_endpoint(const std::string& host, std::uint16_t port) {
   if (literal.starts_with('[') && literal.ends_with(']')) {
     literal = literal.substr(1, literal.size() - 2);
   }
+  if (literal.empty()) {
+    throw std::runtime_error(
+        "cannot resolve host '': name a host, or 0.0.0.0 or :: to listen on every address");
+  }
   beast::error_code error;
   const asio::ip::address address = asio::ip::make_address(literal, error);
   if (!error) return {address, port};
 
   asio::io_context resolver_context;
   tcp::resolver resolver(resolver_context);
-  const auto results = resolver.resolve(host, std::to_string(port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service,
-                                        error);
+  const auto results =
+      resolver.resolve(host, std::to_string(port), tcp::resolver::numeric_service, error);
   if (error || results.empty()) {
     throw std::runtime_error(fmt::format("cannot resolve host '{}': {}", host,
                                          error ? error.message() : "no addresses"));
@@ -429,8 +443,10 @@ void run_io(asio::io_context& io) {
 struct Server::Impl {
   // Everything that lives from start() to stop(); a new set for every start().
   struct Running {
-    explicit Running(int threads)
-        : io(threads), acceptor(asio::make_strand(io)), accept_retry(acceptor.get_executor()) {}
+    explicit Running(int thread_count)
+        : io(thread_count),
+          acceptor(asio::make_strand(io)),
+          accept_retry(acceptor.get_executor()) {}
     asio::io_context io;
     tcp::acceptor acceptor;
     asio::steady_timer accept_retry;
@@ -438,12 +454,14 @@ struct Server::Impl {
   };
 
   Impl(api::RequestHandler& handler, ServerOptions options)
-      : context{.handler = handler, .options = std::move(options), .static_files = {}, .registry = {}} {
+      : context{
+            .handler = handler, .options = std::move(options), .static_files = {}, .registry = {}} {
     if (context.options.threads < 1) {
       throw std::invalid_argument(
           fmt::format("the server needs at least one thread, not {}", context.options.threads));
     }
-    if (!context.options.static_dir.empty()) context.static_files.emplace(context.options.static_dir);
+    if (!context.options.static_dir.empty())
+      context.static_files.emplace(context.options.static_dir);
   }
 
   void start() {
@@ -483,7 +501,8 @@ struct Server::Impl {
       running->acceptor.close(ignored);
       running->accept_retry.cancel();
     });
-    for (const auto& session : context.registry.begin_stop()) session->post_close_if_idle();
+    for (const auto& session : context.registry.begin_stop())
+      session->post_close_if_idle();
 
     const std::chrono::seconds grace = context.options.shutdown_grace;
     if (!context.registry.wait_until_closed(grace)) {
@@ -491,7 +510,8 @@ struct Server::Impl {
                    context.registry.open_connections(), grace.count());
     }
     running->io.stop();
-    for (auto& thread : running->threads) thread.join();
+    for (auto& thread : running->threads)
+      thread.join();
     // Destroying the I/O context destroys the handlers still queued and with them the
     // connections they hold.
     running.reset();
@@ -507,9 +527,10 @@ struct Server::Impl {
   }
 
   void accept() {
-    running->acceptor.async_accept(
-        asio::make_strand(running->io),
-        [this](beast::error_code error, tcp::socket socket) { on_accept(error, std::move(socket)); });
+    running->acceptor.async_accept(asio::make_strand(running->io),
+                                   [this](beast::error_code error, tcp::socket socket) {
+                                     on_accept(error, std::move(socket));
+                                   });
   }
 
   void on_accept(beast::error_code error, tcp::socket socket) {
@@ -540,13 +561,21 @@ struct Server::Impl {
 Server::Server(api::RequestHandler& handler, ServerOptions options)
     : impl_(std::make_unique<Impl>(handler, std::move(options))) {}
 
-Server::~Server() { stop(); }
+Server::~Server() {
+  stop();
+}
 
-void Server::start() { impl_->start(); }
+void Server::start() {
+  impl_->start();
+}
 
-std::uint16_t Server::port() const { return impl_->bound_port.load(); }
+std::uint16_t Server::port() const {
+  return impl_->bound_port.load();
+}
 
-void Server::stop() { impl_->stop(); }
+void Server::stop() {
+  impl_->stop();
+}
 
 void Server::run_until_signal() {
   impl_->start_if_stopped();

@@ -1,5 +1,7 @@
 #include "static_files.hpp"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -95,9 +97,11 @@ std::optional<api::Response> StaticFiles::serve(std::string_view method,
   file += *path;
   std::error_code error;
   if (!path->ends_with('/') && std::filesystem::is_directory(file, error)) {
+    // One leading slash only: "//name/" would send the browser to the host "name".
+    const std::string_view relative = raw_path.substr(raw_path.find_first_not_of('/'));
     api::Response redirect;
     redirect.status = 301;
-    redirect.headers.emplace_back("Location", std::string(raw_path) + "/" + std::string(query));
+    redirect.headers.emplace_back("Location", fmt::format("/{}/{}", relative, query));
     redirect.route = kRoute;
     return redirect;
   }
@@ -138,8 +142,9 @@ std::string_view content_type_for_extension(std::string_view extension) {
   std::string lower(extension);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  const auto* match = std::find_if(kContentTypes.begin(), kContentTypes.end(),
-                                   [&](const ExtensionType& entry) { return entry.extension == lower; });
+  const auto* match =
+      std::find_if(kContentTypes.begin(), kContentTypes.end(),
+                   [&](const ExtensionType& entry) { return entry.extension == lower; });
   return match == kContentTypes.end() ? "application/octet-stream" : match->content_type;
 }
 

@@ -10,7 +10,9 @@ StatementRun Connection::run(Sql statement) {
   return StatementRun(database_.handle(), cached.get());
 }
 
-void Connection::execute(Sql statement) { run(statement).finish(); }
+void Connection::execute(Sql statement) {
+  run(statement).finish();
+}
 
 ConnectionLease::~ConnectionLease() {
   if (pool_ != nullptr) pool_->release(*connection_);
@@ -19,7 +21,8 @@ ConnectionLease::~ConnectionLease() {
 ConnectionPool::ConnectionPool(std::vector<std::unique_ptr<Connection>> connections)
     : connections_(std::move(connections)) {
   idle_.reserve(connections_.size());
-  for (const auto& connection : connections_) idle_.push_back(connection.get());
+  for (const auto& connection : connections_)
+    idle_.push_back(connection.get());
 }
 
 ConnectionLease ConnectionPool::acquire() {

@@ -45,6 +45,7 @@ class MigrationRunner {
   // Applies (forward) or rolls back one migration with its schema_migrations row in one
   // transaction; false when another connection already did it.
   bool run_step(const Migration& migration, bool forward);
+  void run_script(const std::string& script, const std::string& what);
 
   sqlite3* db_;
   const std::vector<Migration>& migrations_;

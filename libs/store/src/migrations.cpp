@@ -45,10 +45,7 @@ std::optional<MigrationFileName> parse_file_name(std::string_view file_name) {
   const std::string_view digits = stem.substr(0, underscore);
   const char* digits_end = digits.data() + digits.size();
   const auto [end, error] = std::from_chars(digits.data(), digits_end, parsed.version);
-  if (digits.empty() || digits.front() == '-' || error != std::errc() || end != digits_end ||
-      parsed.version <= 0) {
-    return std::nullopt;
-  }
+  if (error != std::errc() || end != digits_end || parsed.version <= 0) return std::nullopt;
   parsed.name = stem.substr(underscore + 1);
   return parsed;
 }
@@ -80,8 +77,8 @@ std::vector<Migration> parse_migrations(const std::vector<core::EmbeddedFile>& f
     }
     const core::EmbeddedFile*& half = parsed->is_up ? halves.up : halves.down;
     if (half != nullptr) {
-      throw_internal(fmt::format("migration files '{}' and '{}' are the same migration",
-                                 half->name, file.name));
+      throw_internal(fmt::format("migration files '{}' and '{}' are the same migration", half->name,
+                                 file.name));
     }
     half = &file;
   }
@@ -117,7 +114,9 @@ std::vector<MigrationRunner::Applied> MigrationRunner::applied() {
   const auto select = prepare_statement(
       db_, "SELECT version, name, applied_at FROM schema_migrations ORDER BY version", false);
   StatementRun run(db_, select.get());
-  while (run.next()) result.push_back(Applied{run.integer(0), run.text(1), run.text(2)});
+  while (run.next()) {
+    result.push_back(Applied{run.integer(0), run.text(1), run.text(2)});
+  }
   return result;
 }
 
@@ -145,6 +144,30 @@ void MigrationRunner::check_all_known(const std::vector<Applied>& applied_migrat
   }
 }
 
+namespace {
+
+// A COMMIT or ROLLBACK in a script would end the transaction that keeps the step and its
+// schema_migrations row together, so the script may not control transactions at all.
+int refuse_transaction_control(void*, int action, const char*, const char*, const char*,
+                               const char*) {
+  return action == SQLITE_TRANSACTION ? SQLITE_DENY : SQLITE_OK;
+}
+
+}  // namespace
+
+void MigrationRunner::run_script(const std::string& script, const std::string& what) {
+  sqlite3_set_authorizer(db_, refuse_transaction_control, nullptr);
+  const int result = sqlite3_exec(db_, script.c_str(), nullptr, nullptr, nullptr);
+  sqlite3_set_authorizer(db_, nullptr, nullptr);
+  if (result == SQLITE_AUTH) {
+    throw_internal(fmt::format(
+        "{}: migrations must not contain BEGIN, COMMIT or ROLLBACK, since each runs in a "
+        "transaction of its own",
+        what));
+  }
+  if (result != SQLITE_OK) throw_sqlite_error(db_, what);
+}
+
 bool MigrationRunner::run_step(const Migration& migration, bool forward) {
   const std::string what = fmt::format("{} migration {}", forward ? "applying" : "rolling back",
                                        label(migration.version, migration.name));
@@ -161,10 +184,7 @@ bool MigrationRunner::run_step(const Migration& migration, bool forward) {
       already_done = run.bind_integer(1, migration.version).next() == forward;
     }
     if (!already_done) {
-      const std::string& script = forward ? migration.up_sql : migration.down_sql;
-      if (sqlite3_exec(db_, script.c_str(), nullptr, nullptr, nullptr) != SQLITE_OK) {
-        throw_sqlite_error(db_, what);
-      }
+      run_script(forward ? migration.up_sql : migration.down_sql, what);
       const auto record = prepare_statement(
           db_,
           forward ? "INSERT INTO schema_migrations (version, name) VALUES (?1, ?2)"
@@ -209,9 +229,9 @@ int MigrationRunner::up() {
 
 int MigrationRunner::down(int steps) {
   if (steps < 0) {
-    throw core::Error(core::ErrorKind::bad_request,
-                      fmt::format("cannot roll back {} migrations: steps must not be negative",
-                                  steps));
+    throw core::Error(
+        core::ErrorKind::bad_request,
+        fmt::format("cannot roll back {} migrations: steps must not be negative", steps));
   }
   const auto done = applied();
   check_all_known(done);
@@ -226,7 +246,9 @@ std::vector<MigrationStatus> MigrationRunner::status() {
   const auto done = applied();
   std::vector<MigrationStatus> result;
   for (const Migration& migration : migrations_) {
-    MigrationStatus entry{migration.version, migration.name};
+    MigrationStatus entry;
+    entry.version = migration.version;
+    entry.name = migration.name;
     const auto record = std::find_if(done.begin(), done.end(), [&](const Applied& applied) {
       return applied.version == migration.version;
     });
@@ -242,11 +264,13 @@ std::vector<MigrationStatus> MigrationRunner::status() {
   }
   for (const Applied& record : done) {
     if (find_known(record.version) == nullptr) {
-      result.push_back(MigrationStatus{record.version, record.name, true, record.applied_at, false});
+      result.push_back(
+          MigrationStatus{record.version, record.name, true, record.applied_at, false});
     }
   }
-  std::sort(result.begin(), result.end(),
-            [](const MigrationStatus& a, const MigrationStatus& b) { return a.version < b.version; });
+  std::sort(result.begin(), result.end(), [](const MigrationStatus& a, const MigrationStatus& b) {
+    return a.version < b.version;
+  });
   return result;
 }
 

@@ -19,21 +19,17 @@ Database::Database(const std::string& path, int busy_timeout_ms) {
   const int opened = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   // SQLite allocates a handle even when opening fails; it carries the error message.
   db_.reset(raw);
-  if (opened != SQLITE_OK) {
-    if (raw == nullptr) throw core::Error(core::ErrorKind::internal, "out of memory opening database");
-    throw_sqlite_error(raw, fmt::format("opening '{}'", path));
-  }
+  if (raw == nullptr)
+    throw core::Error(core::ErrorKind::internal, "out of memory opening database");
+  if (opened != SQLITE_OK) throw_sqlite_error(raw, fmt::format("opening '{}'", path));
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, busy_timeout_ms);
-  execute_script("PRAGMA foreign_keys = ON");
-  if (path != kMemoryPath) {
-    execute_script("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL");
-  }
-}
-
-void Database::execute_script(const char* sql) {
-  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, nullptr) != SQLITE_OK) {
-    throw_sqlite_error(db_.get(), "running SQL");
+  const char* settings = path == kMemoryPath
+                             ? "PRAGMA foreign_keys = ON"
+                             : "PRAGMA foreign_keys = ON; PRAGMA journal_mode = WAL; "
+                               "PRAGMA synchronous = NORMAL";
+  if (sqlite3_exec(raw, settings, nullptr, nullptr, nullptr) != SQLITE_OK) {
+    throw_sqlite_error(raw, fmt::format("opening '{}'", path));
   }
 }
 
@@ -68,8 +64,8 @@ StatementRun& StatementRun::bind_integer(int index, std::int64_t value) {
 }
 
 StatementRun& StatementRun::bind_text(int index, std::string_view text) {
-  check_bind(sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_STATIC,
-                                 SQLITE_UTF8));
+  check_bind(
+      sqlite3_bind_text64(statement_, index, text.data(), text.size(), SQLITE_STATIC, SQLITE_UTF8));
   return *this;
 }
 
@@ -89,9 +85,13 @@ StatementRun& StatementRun::bind_null(int index) {
   return *this;
 }
 
-int StatementRun::step() noexcept { return sqlite3_step(statement_); }
+int StatementRun::step() noexcept {
+  return sqlite3_step(statement_);
+}
 
-bool StatementRun::next() { return check(step()); }
+bool StatementRun::next() {
+  return check(step());
+}
 
 bool StatementRun::check(int result_code) {
   if (result_code == SQLITE_ROW) return true;
@@ -108,7 +108,9 @@ std::int64_t StatementRun::integer(int column) const noexcept {
   return sqlite3_column_int64(statement_, column);
 }
 
-std::string StatementRun::text(int column) const { return std::string(text_view(column)); }
+std::string StatementRun::text(int column) const {
+  return std::string(text_view(column));
+}
 
 std::string_view StatementRun::text_view(int column) const noexcept {
   const unsigned char* data = sqlite3_column_text(statement_, column);

@@ -27,9 +27,6 @@ class Database {
 
   sqlite3* handle() const noexcept { return db_.get(); }
 
-  // Runs an SQL script of any number of statements that return no rows we need.
-  void execute_script(const char* sql);
-
   // Rolls back the open transaction, if any. Never throws: it is the cleanup path of a
   // failure that is already being reported.
   void rollback_quietly() noexcept;

@@ -1,7 +1,12 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "connection_pool.hpp"
 #include "migration_runner.hpp"
@@ -15,7 +20,9 @@ namespace {
 
 using core::ErrorKind;
 
-constexpr bool is_constraint(int result_code) { return (result_code & 0xff) == SQLITE_CONSTRAINT; }
+constexpr bool is_constraint(int result_code) {
+  return (result_code & 0xff) == SQLITE_CONSTRAINT;
+}
 
 void check_page(PageRequest page) {
   if (page.limit < 0 || page.offset < 0) {
@@ -26,16 +33,16 @@ void check_page(PageRequest page) {
 }
 
 // SQLite stores a NaN as NULL, which would read back as "not set".
-void check_finite(std::optional<double> value, const char* pointer) {
+void check_finite(std::optional<double> value, std::string_view field, const char* pointer) {
   if (value && !std::isfinite(*value)) {
-    core::throw_unprocessable(fmt::format("{} must be a finite number", pointer), pointer);
+    core::throw_unprocessable(fmt::format("{} must be a finite number", field), pointer);
   }
 }
 
 void check_finite(const std::optional<core::Position>& position) {
   if (!position) return;
-  check_finite(position->x, "/position/x");
-  check_finite(position->y, "/position/y");
+  check_finite(position->x, "position.x", "/position/x");
+  check_finite(position->y, "position.y", "/position/y");
 }
 
 std::string parameters_text(const nlohmann::json& parameters) {
@@ -56,9 +63,12 @@ core::Project read_project(const StatementRun& row) {
 
 core::Model read_model(const StatementRun& row) {
   namespace column = model_column;
-  return core::Model{row.integer(column::id),          row.integer(column::project_id),
-                     row.text(column::name),           row.text(column::description),
-                     row.optional_real(column::step_size), row.text(column::created_at),
+  return core::Model{row.integer(column::id),
+                     row.integer(column::project_id),
+                     row.text(column::name),
+                     row.text(column::description),
+                     row.optional_real(column::step_size),
+                     row.text(column::created_at),
                      row.text(column::updated_at)};
 }
 
@@ -70,12 +80,12 @@ core::Component read_component(const StatementRun& row) {
   component.name = row.text(column::name);
   component.type = row.text(column::type);
   const std::string_view parameters = row.text_view(column::parameters);
-  component.parameters = nlohmann::json::parse(parameters.begin(), parameters.end(), nullptr,
-                                               false);
+  component.parameters =
+      nlohmann::json::parse(parameters.begin(), parameters.end(), nullptr, false);
   if (component.parameters.is_discarded()) {
-    throw core::Error(ErrorKind::internal,
-                      fmt::format("component {} has corrupt parameters in the database",
-                                  component.id));
+    throw core::Error(
+        ErrorKind::internal,
+        fmt::format("component {} has corrupt parameters in the database", component.id));
   }
   if (!row.is_null(column::position_x)) {
     component.position = core::Position{*row.optional_real(column::position_x),
@@ -89,8 +99,7 @@ core::Component read_component(const StatementRun& row) {
 core::Connection read_connection(const StatementRun& row) {
   namespace column = connection_column;
   return core::Connection{
-      row.integer(column::id),
-      row.integer(column::model_id),
+      row.integer(column::id), row.integer(column::model_id),
       core::PortRef{row.integer(column::source_component_id), row.text(column::source_port)},
       core::PortRef{row.integer(column::target_component_id), row.text(column::target_port)},
       row.text(column::created_at)};
@@ -151,10 +160,12 @@ auto read_page(Connection& connection, Sql list_statement, Sql count_statement,
     }
     if (page.offset >= result.total || page.limit == 0) return result;
     auto list = connection.run(list_statement);
-    int index = 1;
-    if (parent_id) list.bind_integer(index++, *parent_id);
-    list.bind_integer(index++, page.limit).bind_integer(index, page.offset);
-    while (list.next()) result.items.push_back(read(list));
+    const int limit_index = parent_id ? 2 : 1;
+    if (parent_id) list.bind_integer(1, *parent_id);
+    list.bind_integer(limit_index, page.limit).bind_integer(limit_index + 1, page.offset);
+    while (list.next()) {
+      result.items.push_back(read(list));
+    }
     return result;
   });
 }
@@ -165,7 +176,9 @@ auto read_all(Connection& connection, Sql statement, Id id, Read read)
   std::vector<decltype(read(std::declval<const StatementRun&>()))> items;
   auto run = connection.run(statement);
   run.bind_integer(1, id);
-  while (run.next()) items.push_back(read(run));
+  while (run.next()) {
+    items.push_back(read(run));
+  }
   return items;
 }
 
@@ -186,8 +199,7 @@ auto read_one(Connection& connection, Sql statement, Id id, Read read)
 
 // The insert of `draft` failed a foreign key or the same-model trigger: finds out which
 // reference is wrong, to name it.
-[[noreturn]] void throw_rejected_connection(Connection& connection,
-                                            const core::Connection& draft) {
+[[noreturn]] void throw_rejected_connection(Connection& connection, const core::Connection& draft) {
   const std::string sqlite_message = sqlite3_errmsg(connection.database().handle());
   if (!read_one(connection, Sql::find_model, draft.model_id, read_model)) {
     core::throw_not_found(fmt::format("model {} does not exist", draft.model_id));
@@ -201,15 +213,13 @@ auto read_one(Connection& connection, Sql statement, Id id, Read read)
       core::throw_not_found(fmt::format("component {} does not exist", end->component_id));
     }
     if (component->model_id != draft.model_id) {
-      core::throw_unprocessable(
-          fmt::format("component {} belongs to model {}, not to model {}", component->id,
-                      component->model_id, draft.model_id),
-          pointer);
+      core::throw_unprocessable(fmt::format("component {} belongs to model {}, not to model {}",
+                                            component->id, component->model_id, draft.model_id),
+                                pointer);
     }
   }
   throw core::Error(ErrorKind::internal,
-                    fmt::format("database error while creating a connection: {}",
-                                sqlite_message));
+                    fmt::format("database error while creating a connection: {}", sqlite_message));
 }
 
 // Implements the Store on whatever connection acquire() hands out.
@@ -241,7 +251,9 @@ class SqliteStoreBase : public Store {
   core::Project update_project(Id id, const ProjectChanges& changes) override {
     return with_connection([&](Connection& connection) {
       auto run = connection.run(Sql::update_project);
-      run.bind_integer(1, id).bind_optional_text(2, changes.name).bind_optional_text(3, changes.description);
+      run.bind_integer(1, id)
+          .bind_optional_text(2, changes.name)
+          .bind_optional_text(3, changes.description);
       auto project = write_returning(run, read_project, [&](int result) {
         if (result == SQLITE_CONSTRAINT_UNIQUE) {
           throw_duplicate_name("project", changes.name.value_or(""), "");
@@ -253,13 +265,12 @@ class SqliteStoreBase : public Store {
   }
 
   bool delete_project(Id id) override {
-    return with_connection([&](Connection& connection) {
-      return delete_by_id(connection, Sql::delete_project, id);
-    });
+    return with_connection(
+        [&](Connection& connection) { return delete_by_id(connection, Sql::delete_project, id); });
   }
 
   core::Model create_model(const core::Model& draft) override {
-    check_finite(draft.step_size, "/step_size");
+    check_finite(draft.step_size, "step_size", "/step_size");
     return with_connection([&](Connection& connection) {
       auto run = connection.run(Sql::insert_model);
       run.bind_integer(1, draft.project_id)
@@ -291,7 +302,7 @@ class SqliteStoreBase : public Store {
   }
 
   core::Model update_model(Id id, const ModelChanges& changes) override {
-    if (changes.step_size) check_finite(*changes.step_size, "/step_size");
+    if (changes.step_size) check_finite(*changes.step_size, "step_size", "/step_size");
     return with_connection([&](Connection& connection) {
       auto run = connection.run(Sql::update_model);
       run.bind_integer(1, id)
@@ -310,9 +321,8 @@ class SqliteStoreBase : public Store {
   }
 
   bool delete_model(Id id) override {
-    return with_connection([&](Connection& connection) {
-      return delete_by_id(connection, Sql::delete_model, id);
-    });
+    return with_connection(
+        [&](Connection& connection) { return delete_by_id(connection, Sql::delete_model, id); });
   }
 
   core::Component create_component(const core::Component& draft) override {
@@ -390,10 +400,9 @@ class SqliteStoreBase : public Store {
           .bind_text(5, draft.target.port);
       return *write_returning(run, read_connection, [&](int result) {
         if (result == SQLITE_CONSTRAINT_UNIQUE) {
-          core::throw_unprocessable(
-              fmt::format("input {} of component {} already has a driver", draft.target.port,
-                          draft.target.component_id),
-              "/target", "input-already-driven");
+          core::throw_unprocessable(fmt::format("input {} of component {} already has a driver",
+                                                draft.target.port, draft.target.component_id),
+                                    "/target", "input-already-driven");
         }
         if (result == SQLITE_CONSTRAINT_FOREIGNKEY || result == SQLITE_CONSTRAINT_TRIGGER) {
           throw_rejected_connection(connection, draft);
@@ -410,8 +419,8 @@ class SqliteStoreBase : public Store {
 
   Page<core::Connection> list_connections(Id model_id, PageRequest page) override {
     return with_connection([&](Connection& connection) {
-      return read_page(connection, Sql::list_connections, Sql::count_connections, model_id,
-                       page, read_connection);
+      return read_page(connection, Sql::list_connections, Sql::count_connections, model_id, page,
+                       read_connection);
     });
   }
 
@@ -467,8 +476,8 @@ class BoundStore final : public SqliteStoreBase {
       work(*this);
       connection_.execute(Sql::release_savepoint);
     } catch (...) {
-      // Errors are ignored: if the failure already ended the outer transaction, there is no
-      // savepoint left to roll back to.
+      // Undoes Sql::savepoint. Errors are ignored: if the failure already ended the outer
+      // transaction, there is no savepoint left to roll back to.
       sqlite3_exec(connection_.database().handle(),
                    "ROLLBACK TO twinloop_nested; RELEASE twinloop_nested", nullptr, nullptr,
                    nullptr);
@@ -483,15 +492,34 @@ class BoundStore final : public SqliteStoreBase {
   Connection& connection_;
 };
 
+// The pooled store whose transaction work this thread is running. That work must go through
+// the store it was given; a call to the outer store would wait for a second connection (for
+// ever with a pool of one) or for the write lock its own transaction holds.
+thread_local const Store* store_in_transaction = nullptr;
+
+// Marks the current thread as running `store`'s transaction work while it lives.
+class TransactionMark {
+ public:
+  explicit TransactionMark(const Store* store)
+      : enclosing_(std::exchange(store_in_transaction, store)) {}
+  ~TransactionMark() { store_in_transaction = enclosing_; }
+  TransactionMark(const TransactionMark&) = delete;
+  TransactionMark& operator=(const TransactionMark&) = delete;
+
+ private:
+  const Store* enclosing_;
+};
+
 class PooledStore final : public SqliteStoreBase {
  public:
   explicit PooledStore(std::vector<std::unique_ptr<Connection>> connections)
       : pool_(std::move(connections)) {}
 
   void transaction(const std::function<void(Store&)>& work) override {
-    const ConnectionLease lease = pool_.acquire();
+    const ConnectionLease lease = acquire();
     Connection& connection = lease.get();
     connection.execute(Sql::begin_immediate);
+    const TransactionMark mark(this);
     try {
       BoundStore bound(connection);
       work(bound);
@@ -503,7 +531,14 @@ class PooledStore final : public SqliteStoreBase {
   }
 
  protected:
-  ConnectionLease acquire() override { return pool_.acquire(); }
+  ConnectionLease acquire() override {
+    if (store_in_transaction == this) {
+      throw core::Error(ErrorKind::internal,
+                        "a transaction's work called the store that runs the transaction; it "
+                        "must use the store given to it");
+    }
+    return pool_.acquire();
+  }
 
  private:
   ConnectionPool pool_;
@@ -521,9 +556,9 @@ std::unique_ptr<Store> open_sqlite(const SqliteOptions& options) {
                       fmt::format("pool_size must be at least 1, not {}", options.pool_size));
   }
   if (options.busy_timeout_ms < 0) {
-    throw core::Error(ErrorKind::bad_request,
-                      fmt::format("busy_timeout_ms must not be negative, not {}",
-                                  options.busy_timeout_ms));
+    throw core::Error(
+        ErrorKind::bad_request,
+        fmt::format("busy_timeout_ms must not be negative, not {}", options.busy_timeout_ms));
   }
   // Every connection to ":memory:" opens a database of its own, so one connection serves all.
   const bool in_memory = options.path == Database::kMemoryPath;

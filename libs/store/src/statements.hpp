@@ -45,6 +45,7 @@ enum class Sql : std::size_t {
   delete_connection,
 };
 
+// The number of statements: one more than the last enumerator.
 inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::delete_connection) + 1;
 
 std::string_view sql_text(Sql statement);

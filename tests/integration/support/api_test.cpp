@@ -20,22 +20,26 @@ std::optional<nlohmann::json> json_body(const HttpResponse& response) {
   }
 }
 
+// The string member `key` of a JSON object; empty when absent or not a string.
+std::string string_member(const nlohmann::json& object, const char* key) {
+  if (!object.is_object() || !object.contains(key) || !object[key].is_string()) return {};
+  return object[key].get<std::string>();
+}
+
 ::testing::AssertionResult names_error_field(const HttpResponse& response, const char* key,
                                              std::string_view value) {
   const auto body = json_body(response);
-  if (!body || !body->is_object() || !body->contains("errors") ||
-      !(*body)["errors"].is_array()) {
+  if (!body || !body->is_object() || !body->contains("errors") || !(*body)["errors"].is_array()) {
     return ::testing::AssertionFailure()
            << "no \"errors\" array naming " << key << " '" << value << "': " << describe(response);
   }
   for (const auto& error : (*body)["errors"]) {
-    if (error.is_object() && error.contains(key) && error[key].is_string() &&
-        error[key].get<std::string>() == value) {
+    if (string_member(error, key) == value) {
       return ::testing::AssertionSuccess();
     }
   }
-  return ::testing::AssertionFailure() << "\"errors\" has no entry with " << key << " '" << value
-                                       << "': " << describe(response);
+  return ::testing::AssertionFailure()
+         << "\"errors\" has no entry with " << key << " '" << value << "': " << describe(response);
 }
 
 nlohmann::json expect_created(const HttpResponse& response, std::string_view what) {
@@ -59,14 +63,14 @@ std::string resource_path(std::string_view collection, const nlohmann::json& res
 
 ::testing::AssertionResult HasStatus(const HttpResponse& response, int status) {
   if (response.status == status) return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "expected HTTP " << status << ", got "
-                                       << describe(response);
+  return ::testing::AssertionFailure()
+         << "expected HTTP " << status << ", got " << describe(response);
 }
 
 ::testing::AssertionResult IsProblem(const HttpResponse& response, int status) {
   if (response.status != status) {
-    return ::testing::AssertionFailure() << "expected HTTP " << status << ", got "
-                                         << describe(response);
+    return ::testing::AssertionFailure()
+           << "expected HTTP " << status << ", got " << describe(response);
   }
   if (!response.header("content-type").starts_with("application/problem+json")) {
     return ::testing::AssertionFailure() << "not application/problem+json: " << describe(response);
@@ -75,12 +79,11 @@ std::string resource_path(std::string_view collection, const nlohmann::json& res
   if (!body || !body->is_object()) {
     return ::testing::AssertionFailure() << "the body is no JSON object: " << describe(response);
   }
-  const bool well_formed =
-      body->value("type", "").starts_with("urn:twinloop:problem:") &&
-      body->contains("title") && (*body)["title"].is_string() && body->contains("detail") &&
-      (*body)["detail"].is_string() && body->contains("instance") &&
-      (*body)["instance"].is_string() && body->contains("status") &&
-      (*body)["status"] == status;
+  const bool well_formed = string_member(*body, "type").starts_with("urn:twinloop:problem:") &&
+                           !string_member(*body, "title").empty() &&
+                           !string_member(*body, "detail").empty() && body->contains("instance") &&
+                           (*body)["instance"].is_string() && body->contains("status") &&
+                           (*body)["status"] == status;
   if (!well_formed) {
     return ::testing::AssertionFailure()
            << "expected type urn:twinloop:problem:<slug>, title, detail, instance and status "
@@ -92,11 +95,11 @@ std::string resource_path(std::string_view collection, const nlohmann::json& res
 ::testing::AssertionResult HasProblemSlug(const HttpResponse& response, std::string_view slug) {
   const auto body = json_body(response);
   const std::string expected = fmt::format("urn:twinloop:problem:{}", slug);
-  if (body && body->is_object() && body->value("type", "") == expected) {
+  if (body && string_member(*body, "type") == expected) {
     return ::testing::AssertionSuccess();
   }
-  return ::testing::AssertionFailure() << "expected type " << expected << ": "
-                                       << describe(response);
+  return ::testing::AssertionFailure()
+         << "expected type " << expected << ": " << describe(response);
 }
 
 ::testing::AssertionResult NamesPointer(const HttpResponse& response, std::string_view pointer) {
@@ -117,8 +120,7 @@ void ApiTest::SetUp() {
 void ApiTest::TearDown() {
   if (!server_) return;
   if (const auto ended = server_->exit_status_if_ended()) {
-    ADD_FAILURE() << "the server " << ended->describe()
-                  << " during the test; its standard error:\n"
+    ADD_FAILURE() << "the server " << ended->describe() << " during the test; its standard error:\n"
                   << server_->standard_error();
     return;
   }
@@ -145,8 +147,7 @@ nlohmann::json ApiTest::create_component(const nlohmann::json& model, const std:
                         "component " + name);
 }
 
-nlohmann::json ApiTest::connect(const nlohmann::json& model,
-                                const nlohmann::json& source_component,
+nlohmann::json ApiTest::connect(const nlohmann::json& model, const nlohmann::json& source_component,
                                 const std::string& source_port,
                                 const nlohmann::json& target_component,
                                 const std::string& target_port) {

@@ -30,7 +30,9 @@ std::string to_lower(std::string text) {
 
 }  // namespace
 
-nlohmann::json HttpResponse::json() const { return nlohmann::json::parse(body); }
+nlohmann::json HttpResponse::json() const {
+  return nlohmann::json::parse(body);
+}
 
 std::string HttpResponse::header(const std::string& name) const {
   const auto found = headers.find(name);
@@ -53,7 +55,8 @@ HttpResponse HttpClient::request(const std::string& method, const std::string& t
     request.set(http::field::host, fmt::format("{}:{}", host_, port_));
     request.set(http::field::connection, "close");
     if (!content_type.empty()) request.set(http::field::content_type, content_type);
-    for (const auto& [name, value] : extra_headers) request.set(name, value);
+    for (const auto& [name, value] : extra_headers)
+      request.set(name, value);
     request.body() = body;
     if (!body.empty() || method == "POST" || method == "PUT" || method == "PATCH") {
       request.prepare_payload();

@@ -47,14 +47,16 @@ std::vector<std::string> child_environment(const EnvironmentList& overrides) {
     const std::string_view text(*entry);
     if (!text.starts_with("TWINLOOP_")) entries.emplace_back(text);
   }
-  for (const auto& [name, value] : overrides) entries.push_back(name + "=" + value);
+  for (const auto& [name, value] : overrides)
+    entries.push_back(name + "=" + value);
   return entries;
 }
 
 std::vector<char*> null_terminated(std::vector<std::string>& strings) {
   std::vector<char*> pointers;
   pointers.reserve(strings.size() + 1);
-  for (auto& text : strings) pointers.push_back(text.data());
+  for (auto& text : strings)
+    pointers.push_back(text.data());
   pointers.push_back(nullptr);
   return pointers;
 }
@@ -153,7 +155,7 @@ bool accepts_connections(std::uint16_t port) {
 std::string ExitStatus::describe() const {
   std::string text = signal != 0 ? fmt::format("ended by signal {} ({})", signal, strsignal(signal))
                                  : fmt::format("exited with code {}", exit_code);
-  if (killed_after_grace_period) text += " after SIGKILL: it ignored SIGTERM for 10 s";
+  if (killed_after_grace_period) text += ", killed after not stopping within 10 s of a signal";
   return text;
 }
 
@@ -172,8 +174,8 @@ CommandResult run_twinloop(const std::vector<std::string>& arguments,
   auto status = wait_for_exit(pid, command_timeout);
   if (!status) {
     kill_and_reap(pid);
-    throw std::runtime_error(fmt::format("twinloop {} did not finish within 30 s",
-                                         fmt::join(arguments, " ")));
+    throw std::runtime_error(
+        fmt::format("twinloop {} did not finish within 30 s", fmt::join(arguments, " ")));
   }
   return {*status, read_file(stdout_path), read_file(stderr_path)};
 }
@@ -187,10 +189,9 @@ ServerLaunch ServerLaunch::in(const std::filesystem::path& dir) {
 }
 
 ServerProcess::ServerProcess(const ServerLaunch& launch) {
-  std::vector<std::string> arguments{"serve",      "--host",          "127.0.0.1",
-                                     "--port",     "0",               "--data-dir",
-                                     launch.data_dir.string(), "--port-file",
-                                     launch.port_file().string(), "--log-level", "warn"};
+  std::vector<std::string> arguments{"serve", "--host", "127.0.0.1", "--port", "0"};
+  arguments.insert(arguments.end(), {"--data-dir", launch.data_dir.string(), "--port-file",
+                                     launch.port_file().string(), "--log-level", "warn"});
   if (launch.database) {
     arguments.insert(arguments.end(), {"--db", launch.database->string()});
   }
@@ -225,7 +226,12 @@ ServerProcess::ServerProcess(const ServerLaunch& launch) {
 }
 
 ServerProcess::~ServerProcess() {
-  if (running()) stop();
+  if (!running()) return;
+  try {
+    stop();
+  } catch (const std::exception& error) {
+    ADD_FAILURE() << "stopping twinloop serve (pid " << pid_ << ") failed: " << error.what();
+  }
 }
 
 ExitStatus ServerProcess::stop(int signal_number) {
@@ -249,6 +255,8 @@ std::optional<ExitStatus> ServerProcess::exit_status_if_ended() {
   return status;
 }
 
-std::string ServerProcess::standard_error() const { return read_file(stderr_path_); }
+std::string ServerProcess::standard_error() const {
+  return read_file(stderr_path_);
+}
 
 }  // namespace twinloop::itest

@@ -13,8 +13,8 @@ TempDir::TempDir() {
   std::mt19937_64 generator(entropy());
   constexpr int attempts = 16;
   for (int attempt = 0; attempt < attempts; ++attempt) {
-    auto candidate = std::filesystem::temp_directory_path() /
-                     fmt::format("twinloop-it-{:016x}", generator());
+    auto candidate =
+        std::filesystem::temp_directory_path() / fmt::format("twinloop-it-{:016x}", generator());
     if (std::filesystem::create_directory(candidate)) {
       path_ = std::move(candidate);
       return;

@@ -40,7 +40,8 @@ std::string Reply::header(std::string_view name) const {
 std::string make_request(std::string_view method, std::string_view target, std::string_view body,
                          const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string request = fmt::format("{} {} HTTP/1.1\r\nHost: test\r\n", method, target);
-  for (const auto& [name, value] : headers) request += fmt::format("{}: {}\r\n", name, value);
+  for (const auto& [name, value] : headers)
+    request += fmt::format("{}: {}\r\n", name, value);
   if (!body.empty()) request += fmt::format("Content-Length: {}\r\n", body.size());
   request += "\r\n";
   request += body;
@@ -75,7 +76,9 @@ TestClient::TestClient(std::uint16_t port, std::string_view address) {
   }
 }
 
-TestClient::~TestClient() { ::close(socket_); }
+TestClient::~TestClient() {
+  ::close(socket_);
+}
 
 void TestClient::send(std::string_view bytes) {
   while (!bytes.empty()) {

@@ -1,3 +1,5 @@
+#include "twinloop/store/migrations.hpp"
+
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
@@ -8,25 +10,25 @@
 #include "migration_runner.hpp"
 #include "test_support.hpp"
 #include "twinloop/core/error.hpp"
-#include "twinloop/store/migrations.hpp"
 
 namespace twinloop::store {
 namespace {
 
 using core::EmbeddedFile;
 using core::ErrorKind;
+using ::testing::ElementsAre;
 using testing::error_of;
+using ::testing::HasSubstr;
 using testing::RawDatabase;
 using testing::TempDirectory;
-using ::testing::ElementsAre;
-using ::testing::HasSubstr;
 
 const std::vector<std::string> kModelTables = {"components", "connections", "models", "projects",
                                                "schema_migrations"};
 
 std::vector<bool> applied_flags(Migrator& migrator) {
   std::vector<bool> flags;
-  for (const MigrationStatus& entry : migrator.status()) flags.push_back(entry.applied);
+  for (const MigrationStatus& entry : migrator.status())
+    flags.push_back(entry.applied);
   return flags;
 }
 
@@ -38,17 +40,17 @@ TEST(store_migrations, KnownMigrationsAreCompleteAndAscending) {
   for (std::size_t i = 0; i < migrations.size(); ++i) {
     EXPECT_FALSE(migrations[i].up_sql.empty()) << migrations[i].name;
     EXPECT_FALSE(migrations[i].down_sql.empty()) << migrations[i].name;
-    if (i > 0) EXPECT_LT(migrations[i - 1].version, migrations[i].version);
+    if (i > 0) {
+      EXPECT_LT(migrations[i - 1].version, migrations[i].version);
+    }
   }
 }
 
 TEST(store_migration_files, PairsHalvesAndSortsByVersion) {
-  const std::vector<EmbeddedFile> files = {{"0002_second.down.sql", "down 2"},
-                                           {"0001_first.up.sql", "up 1"},
-                                           {"0002_second.up.sql", "up 2"},
-                                           {"0001_first.down.sql", "down 1"},
-                                           {"10_tenth.up.sql", "up 10"},
-                                           {"10_tenth.down.sql", "down 10"}};
+  const std::vector<EmbeddedFile> files = {
+      {"0002_second.down.sql", "down 2"}, {"0001_first.up.sql", "up 1"},
+      {"0002_second.up.sql", "up 2"},     {"0001_first.down.sql", "down 1"},
+      {"10_tenth.up.sql", "up 10"},       {"10_tenth.down.sql", "down 10"}};
   const auto migrations = parse_migrations(files);
   ASSERT_EQ(migrations.size(), 3u);
   EXPECT_EQ(migrations[0].version, 1);
@@ -93,10 +95,10 @@ TEST(store_migration_files, BadlyNamedFilesAreRefused) {
 }
 
 TEST(store_migration_files, OneVersionTwiceIsRefused) {
-  EXPECT_THROW(parse_migrations({{"0001_first.up.sql", "a"},
-                                 {"0001_first.down.sql", "b"},
-                                 {"1_first.up.sql", "c"}}),
-               core::Error);
+  EXPECT_THROW(
+      parse_migrations(
+          {{"0001_first.up.sql", "a"}, {"0001_first.down.sql", "b"}, {"1_first.up.sql", "c"}}),
+      core::Error);
   EXPECT_THROW(parse_migrations({{"0001_first.up.sql", "a"},
                                  {"0001_first.down.sql", "b"},
                                  {"0001_other.up.sql", "c"},
@@ -156,7 +158,8 @@ TEST_F(store_migrator, DownOneLeavesTheLatestPending) {
   const auto status = migrator->status();
   ASSERT_EQ(status.size(), known_migrations().size());
   EXPECT_FALSE(status.back().applied);
-  for (std::size_t i = 0; i + 1 < status.size(); ++i) EXPECT_TRUE(status[i].applied);
+  for (std::size_t i = 0; i + 1 < status.size(); ++i)
+    EXPECT_TRUE(status[i].applied);
   EXPECT_EQ(migrator->up(), 1);
 }
 
@@ -203,7 +206,8 @@ TEST_F(store_migrator, FreshDatabaseHasEverythingPendingAndIsNotWritten) {
   EXPECT_EQ(migrator->current_version(), 0);
   const auto status = migrator->status();
   ASSERT_EQ(status.size(), known_migrations().size());
-  for (const MigrationStatus& entry : status) EXPECT_FALSE(entry.applied);
+  for (const MigrationStatus& entry : status)
+    EXPECT_FALSE(entry.applied);
   EXPECT_TRUE(RawDatabase(path_).table_names().empty());
   EXPECT_EQ(migrator->down(1), 0);
 }
@@ -278,8 +282,15 @@ TEST_F(store_migrator, FailingRollbackKeepsTheMigrationApplied) {
 TEST_F(store_migrator, StepsWithTransactionControlAreRefused) {
   const std::vector<Migration> migrations = {
       {1, "sneaky", "COMMIT; CREATE TABLE one (x)", "DROP TABLE one"}};
-  EXPECT_THROW(sqlite_migrator(path_, migrations)->up(), core::Error);
+  const auto error = error_of([&] { sqlite_migrator(path_, migrations)->up(); });
+  EXPECT_EQ(error.kind(), ErrorKind::internal);
+  EXPECT_THAT(error.what(), HasSubstr("must not contain BEGIN, COMMIT or ROLLBACK"));
   EXPECT_EQ(sqlite_migrator(path_, migrations)->current_version(), 0);
+  EXPECT_THAT(RawDatabase(path_).table_names(), ElementsAre("schema_migrations"));
+
+  const std::vector<Migration> savepoints = {
+      {1, "careful", "SAVEPOINT s; CREATE TABLE one (x); RELEASE s;", "DROP TABLE one"}};
+  EXPECT_EQ(sqlite_migrator(path_, savepoints)->up(), 1);
 }
 
 TEST_F(store_migrator, FileThatIsNotADatabaseIsAnError) {

@@ -1,18 +1,22 @@
 #pragma once
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <optional>
 #include <random>
 #include <regex>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 #include "twinloop/core/error.hpp"
+#include "twinloop/core/model.hpp"
 
 namespace twinloop::store::testing {
 
@@ -24,8 +28,7 @@ class TempDirectory {
     std::random_device random;
     const auto base = std::filesystem::temp_directory_path();
     for (;;) {
-      path_ = base / ("twinloop-store-test-" + std::to_string(::getpid()) + "-" +
-                      std::to_string(counter++) + "-" + std::to_string(random()));
+      path_ = base / fmt::format("twinloop-store-test-{}-{}-{}", ::getpid(), counter++, random());
       if (std::filesystem::create_directory(path_)) break;
     }
   }
@@ -88,6 +91,45 @@ class RawDatabase {
  private:
   sqlite3* db_ = nullptr;
 };
+
+// Drafts of the entities to create. (The core types leave designated initializers out: GCC 12
+// warns about every member without a default that one leaves unnamed.)
+inline core::Project project_draft(std::string name, std::string description = {}) {
+  core::Project draft;
+  draft.name = std::move(name);
+  draft.description = std::move(description);
+  return draft;
+}
+
+inline core::Model model_draft(core::Id project_id, std::string name,
+                               std::optional<double> step_size = std::nullopt) {
+  core::Model draft;
+  draft.project_id = project_id;
+  draft.name = std::move(name);
+  draft.step_size = step_size;
+  return draft;
+}
+
+inline core::Component component_draft(core::Id model_id, std::string name,
+                                       nlohmann::json parameters = nlohmann::json::object(),
+                                       std::optional<core::Position> position = std::nullopt) {
+  core::Component draft;
+  draft.model_id = model_id;
+  draft.name = std::move(name);
+  draft.type = "gain";
+  draft.parameters = std::move(parameters);
+  draft.position = position;
+  return draft;
+}
+
+inline core::Connection connection_draft(core::Id model_id, core::PortRef source,
+                                         core::PortRef target) {
+  core::Connection draft;
+  draft.model_id = model_id;
+  draft.source = std::move(source);
+  draft.target = std::move(target);
+  return draft;
+}
 
 inline bool is_timestamp(const std::string& text) {
   static const std::regex format(R"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)");

@@ -11,12 +11,14 @@
 namespace twinloop::http {
 
 struct ServerOptions {
-  std::string host = "127.0.0.1";  // an IPv4 or IPv6 literal, or a host name to resolve
-  std::uint16_t port = 7777;       // 0: an ephemeral port, see Server::port()
-  int threads = 2;                 // I/O threads, at least 1
+  std::string host = "127.0.0.1";    // an IPv4 or IPv6 literal, or a host name to resolve
+  std::uint16_t port = 7777;         // 0: an ephemeral port, see Server::port()
+  int threads = 2;                   // I/O threads, at least 1
   std::size_t body_limit = 1 << 20;  // bytes; a larger request body is answered with 413
   std::string static_dir;            // empty: no static files
-  std::chrono::seconds idle_timeout{30};  // also bounds reading one request and writing one response
+  // How long a keep-alive connection may wait for its next request; also bounds reading one
+  // request and writing one response.
+  std::chrono::seconds idle_timeout{30};
   std::chrono::seconds shutdown_grace{10};
 };
 
@@ -41,7 +43,8 @@ class Server {
 
   // Stops accepting, closes idle keep-alive connections, lets requests in flight finish and
   // write their responses for up to shutdown_grace, then closes what is left and joins the
-  // threads. Idempotent.
+  // threads (a handler call still running then is waited for: it cannot be interrupted).
+  // Idempotent.
   void stop();
 
   // Starts if not running, blocks until SIGINT or SIGTERM arrives, then stops.

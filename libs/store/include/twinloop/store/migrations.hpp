@@ -11,16 +11,16 @@ namespace twinloop::store {
 // libs/store/migrations/NNNN_name.up.sql and NNNN_name.down.sql.
 struct Migration {
   std::int64_t version = 0;
-  std::string name;
-  std::string up_sql;
-  std::string down_sql;
+  std::string name{};
+  std::string up_sql{};
+  std::string down_sql{};
 };
 
 struct MigrationStatus {
   std::int64_t version = 0;
-  std::string name;
+  std::string name{};
   bool applied = false;
-  std::string applied_at;  // ISO 8601 UTC, empty when not applied
+  std::string applied_at{};  // ISO 8601 UTC, empty when not applied
   // False for a migration the database records but this binary does not know (a newer
   // binary applied it, or ours has another name for that version). up() and down() refuse
   // such a database.

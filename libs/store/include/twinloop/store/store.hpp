@@ -20,26 +20,27 @@ struct PageRequest {
 
 template <typename T>
 struct Page {
-  std::vector<T> items;
+  std::vector<T> items{};
   std::int64_t total = 0;
 };
 
-// Changes to an entity: only the fields that are set change.
+// Changes to an entity: only the fields that are set change. (Every member has an
+// initializer so that designated initializers may leave any out without a warning.)
 struct ProjectChanges {
-  std::optional<std::string> name;
-  std::optional<std::string> description;
+  std::optional<std::string> name{};
+  std::optional<std::string> description{};
 };
 
 struct ModelChanges {
-  std::optional<std::string> name;
-  std::optional<std::string> description;
-  std::optional<std::optional<double>> step_size;  // set to nullopt to clear it
+  std::optional<std::string> name{};
+  std::optional<std::string> description{};
+  std::optional<std::optional<double>> step_size{};  // set to nullopt to clear it
 };
 
 struct ComponentChanges {
-  std::optional<std::string> name;
-  std::optional<nlohmann::json> parameters;                    // complete, validated
-  std::optional<std::optional<core::Position>> position;       // set to nullopt to clear it
+  std::optional<std::string> name{};
+  std::optional<nlohmann::json> parameters{};               // complete, validated
+  std::optional<std::optional<core::Position>> position{};  // set to nullopt to clear it
 };
 
 // Persistence of the model entities. Implementations are safe to call from many threads.
@@ -90,9 +91,9 @@ struct SqliteOptions {
   // ":memory:" for a private in-memory database. It lives as long as the store, is served by
   // one connection whatever pool_size says, and is always migrated on open, since nothing
   // else can reach it.
-  std::string path;
+  std::string path{};
   int busy_timeout_ms = 5000;
-  int pool_size = 4;  // connections; reads run concurrently in WAL mode
+  int pool_size = 4;     // connections; reads run concurrently in WAL mode
   bool migrate = false;  // apply pending migrations on open (see migrations.hpp)
 };
 
