@@ -49,6 +49,8 @@ int print_migration_status(twinloop::store::Migrator& migrator) {
 int main(int argc, char** argv) {
   CLI::App app{"twinloop: a digital twin and testing platform for machines", "twinloop"};
   app.require_subcommand(1);
+  // Subcommands inherit this: options of the top level (--log-level) may follow a subcommand.
+  app.fallthrough();
   app.set_version_flag("--version", std::string(TWINLOOP_VERSION));
 
   ServeConfig serve_config;

@@ -23,13 +23,15 @@ std::string_view problem_slug(int status) {
 
 }  // namespace
 
-api::Response make_problem(int status, std::string_view title, std::string_view detail) {
-  const nlohmann::json problem = {
+api::Response make_problem(int status, std::string_view title, std::string_view detail,
+                           std::string_view instance) {
+  nlohmann::json problem = {
       {"type", "urn:twinloop:problem:" + std::string(problem_slug(status))},
       {"title", title},
       {"status", status},
       {"detail", detail},
   };
+  if (!instance.empty()) problem["instance"] = instance.substr(0, instance.find('?'));
   api::Response response;
   response.status = status;
   response.content_type = "application/problem+json";

@@ -243,7 +243,8 @@ class Session : public std::enable_shared_from_this<Session> {
       return answer_error(
           make_problem(413, "Content Too Large",
                        fmt::format("The request body is larger than the limit of {} bytes.",
-                                   context_.options.body_limit)));
+                                   context_.options.body_limit),
+                       exchange_->target));
     }
     // A peer that goes away mid-request gets no answer: nobody would read it.
     if (is_http_error(error) && error != bhttp::error::end_of_stream &&

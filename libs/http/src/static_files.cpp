@@ -86,7 +86,7 @@ std::optional<api::Response> StaticFiles::serve(std::string_view method,
 
   const std::optional<std::string> path = percent_decode(raw_path);
   if (!path || leaves_root(*path)) {
-    api::Response refused = make_problem(404, "Not Found", "No such file.");
+    api::Response refused = make_problem(404, "Not Found", "No such file.", raw_path);
     refused.route = kRoute;
     return refused;
   }

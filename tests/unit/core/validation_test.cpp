@@ -115,7 +115,8 @@ TEST(ComponentName, AcceptsIdentifiers) {
 }
 
 TEST(ComponentName, RefusesOthers) {
-  for (const std::string name : {"", "1abc", "a.b", "a b", std::string(65, 'a'), "ä"}) {
+  for (const std::string& name :
+       std::vector<std::string>{"", "1abc", "a.b", "a b", std::string(65, 'a'), "ä"}) {
     EXPECT_EQ(failing_pointer([&] { check_component_name(name, "/name"); }), "/name") << name;
   }
 }
