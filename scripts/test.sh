@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
 # `make test`: installs what is missing, builds everything with the tests in one pass, and
-# runs every suite. With CI=true the unit tests also run under ASan+UBSan, and warnings fail
-# the build (TWINLOOP_WERROR is on in every preset).
+# runs every suite. With CI=true the formatting is checked and the unit tests also run under
+# ASan+UBSan; warnings fail the build in every preset (TWINLOOP_WERROR).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/bootstrap.sh
 jobs=$(nproc)
+if [ "${CI:-}" = "true" ]; then
+  scripts/check-format.sh
+fi
 
 cmake --preset release >/dev/null
 cmake --build --preset release -j "$jobs"

@@ -38,8 +38,8 @@ void create_demo_project(store::Store& store, const core::TypeCatalogue& catalog
 
     const auto setpoint = transaction.create_component(demo_component(
         catalogue, model.id, "setpoint", "step", {{"step_time", 0.5}, {"final", 1.0}}, {0, 0}));
-    const auto plant = transaction.create_component(demo_component(
-        catalogue, model.id, "plant", "pt1", {{"k", 2.0}, {"t", 0.8}}, {240, 0}));
+    const auto plant = transaction.create_component(
+        demo_component(catalogue, model.id, "plant", "pt1", {{"k", 2.0}, {"t", 0.8}}, {240, 0}));
     const auto scale = transaction.create_component(
         demo_component(catalogue, model.id, "scale", "gain", {{"k", 0.5}}, {480, 0}));
 

@@ -29,9 +29,7 @@ void add_database_options(CLI::App& command, std::string& data_dir, std::string&
   command.add_option("--data-dir", data_dir, "Directory for the database and uploaded files")
       ->envname("TWINLOOP_DATA_DIR")
       ->capture_default_str();
-  command
-      .add_option("--db", db,
-                  "SQLite database file (default: <data-dir>/twinloop.db)")
+  command.add_option("--db", db, "SQLite database file (default: <data-dir>/twinloop.db)")
       ->envname("TWINLOOP_DB");
 }
 
@@ -68,11 +66,13 @@ int main(int argc, char** argv) {
       ->envname("TWINLOOP_PORT")
       ->capture_default_str();
   add_database_options(*serve, serve_config.data_dir, serve_config.db);
-  serve->add_flag("!--no-migrate", serve_config.migrate,
-                  "Do not apply pending migrations on start (refuse to start if any are pending)")
+  serve
+      ->add_flag("!--no-migrate", serve_config.migrate,
+                 "Do not apply pending migrations on start (refuse to start if any are pending)")
       ->envname("TWINLOOP_MIGRATE");
-  serve->add_flag("--demo-project", serve_config.demo_project,
-                  "Create a demo project when the database is new")
+  serve
+      ->add_flag("--demo-project", serve_config.demo_project,
+                 "Create a demo project when the database is new")
       ->envname("TWINLOOP_DEMO_PROJECT");
   serve->add_option("--body-limit", serve_config.body_limit, "Largest request body in bytes")
       ->envname("TWINLOOP_BODY_LIMIT")
@@ -82,14 +82,17 @@ int main(int argc, char** argv) {
       ->envname("TWINLOOP_THREADS")
       ->check(CLI::Range(1, 256))
       ->capture_default_str();
-  serve->add_option("--cors-origin", serve_config.cors_origin,
-                    "Allow cross-origin requests from this origin ('*' for any)")
+  serve
+      ->add_option("--cors-origin", serve_config.cors_origin,
+                   "Allow cross-origin requests from this origin ('*' for any)")
       ->envname("TWINLOOP_CORS_ORIGIN");
-  serve->add_option("--static-dir", serve_config.static_dir,
-                    "Directory of the web app and /docs (default: beside the executable)")
+  serve
+      ->add_option("--static-dir", serve_config.static_dir,
+                   "Directory of the web app and /docs (default: beside the executable)")
       ->envname("TWINLOOP_STATIC_DIR");
-  serve->add_option("--port-file", serve_config.port_file,
-                    "Write the bound port to this file once listening")
+  serve
+      ->add_option("--port-file", serve_config.port_file,
+                   "Write the bound port to this file once listening")
       ->envname("TWINLOOP_PORT_FILE");
 
   std::string migrate_data_dir = "data";

@@ -87,7 +87,8 @@ int serve(const ServeConfig& config) {
   server.start();
   if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
   spdlog::info("twinloop {} serving http://{}:{} (database {}, API docs at /docs)",
-               TWINLOOP_VERSION, config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host,
+               TWINLOOP_VERSION,
+               config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host,
                server.port(), db);
   server.run_until_signal();
   spdlog::info("stopped");

@@ -50,9 +50,8 @@ struct Application::Impl {
         spdlog::error("health check: the database does not answer: {}", error.what());
         return problem_response(503, "the database does not answer");
       }
-      return json_response(200, nlohmann::json{{"status", "ok"},
-                                               {"version", options.version},
-                                               {"database", "ok"}});
+      return json_response(
+          200, nlohmann::json{{"status", "ok"}, {"version", options.version}, {"database", "ok"}});
     });
     router.add("GET", "/metrics", [this](const Call&) {
       Response response;
@@ -97,9 +96,9 @@ struct Application::Impl {
     // HEAD is GET without the body; the transport drops the body.
     const auto match = router.match(request.method == "HEAD" ? "GET" : request.method, path);
     if (!match) {
-      throw core::Error(core::ErrorKind::not_found,
-                        fmt::format("no resource at {} (the API is under /api/v1; see /docs)",
-                                    path));
+      throw core::Error(
+          core::ErrorKind::not_found,
+          fmt::format("no resource at {} (the API is under /api/v1; see /docs)", path));
     }
     if (match->handler == nullptr) {
       if (request.method == "OPTIONS") {

@@ -18,7 +18,8 @@ void add_catalogue_routes(Router& router, Services services) {
     const auto all = catalogue.list();
     const auto total = static_cast<std::int64_t>(all.size());
     json items = json::array();
-    for (auto i = std::min(page.offset, total); i < std::min(page.offset + page.limit, total); ++i) {
+    for (auto i = std::min(page.offset, total); i < std::min(page.offset + page.limit, total);
+         ++i) {
       items.push_back(core::to_json(*all[static_cast<std::size_t>(i)]));
     }
     return json_response(200, json{{"items", std::move(items)},

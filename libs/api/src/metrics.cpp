@@ -49,9 +49,9 @@ std::string HttpMetrics::render() const {
       "# HELP twinloop_http_requests_total HTTP requests answered, by route, method and "
       "status.\n# TYPE twinloop_http_requests_total counter\n";
   for (const auto& [key, count] : requests_) {
-    out += fmt::format(
-        "twinloop_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-        label_value(key.route), label_value(key.method), key.status, count);
+    out +=
+        fmt::format("twinloop_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    label_value(key.route), label_value(key.method), key.status, count);
   }
   out +=
       "# HELP twinloop_http_request_duration_seconds Time from a request's arrival to its "

@@ -58,7 +58,8 @@ json export_document(store::Store& store, const core::Model& model) {
           {{"component", names[connection.target.component_id]},
            {"port", connection.target.port}}}});
   }
-  json model_entry{{"name", model.name}, {"description", model.description}, {"step_size", nullptr}};
+  json model_entry{
+      {"name", model.name}, {"description", model.description}, {"step_size", nullptr}};
   if (model.step_size) model_entry["step_size"] = *model.step_size;
   return json{{"format", document_format},
               {"format_version", document_format_version},
@@ -205,8 +206,8 @@ void add_model_document_routes(Router& router, Services services) {
     auto model = services.store.find_model(call.id());
     if (!model) core::throw_not_found(fmt::format("model {} does not exist", call.id()));
     Response response = json_response(200, export_document(services.store, *model));
-    response.headers.emplace_back(
-        "Content-Disposition", fmt::format("attachment; filename=\"model-{}.json\"", model->id));
+    response.headers.emplace_back("Content-Disposition",
+                                  fmt::format("attachment; filename=\"model-{}.json\"", model->id));
     return response;
   });
   router.add("POST", "/api/v1/projects/{id}/models/import", [services](const Call& call) {

@@ -8,11 +8,11 @@
 namespace twinloop::api {
 
 const core::ComponentTypeInfo& component_type(const core::TypeCatalogue& catalogue,
-                                              const std::string& type,
-                                              const std::string& pointer) {
+                                              const std::string& type, const std::string& pointer) {
   if (const auto* info = catalogue.find(type)) return *info;
   std::string known;
-  for (const auto* entry : catalogue.list()) known += known.empty() ? entry->type : ", " + entry->type;
+  for (const auto* entry : catalogue.list())
+    known += known.empty() ? entry->type : ", " + entry->type;
   core::throw_unprocessable(
       fmt::format("unknown component type '{}' (GET /api/v1/component-types lists them: {})", type,
                   known),

@@ -12,8 +12,7 @@ namespace twinloop::api {
 
 // The type of a component; unprocessable at `pointer` when the catalogue lacks it.
 const core::ComponentTypeInfo& component_type(const core::TypeCatalogue& catalogue,
-                                              const std::string& type,
-                                              const std::string& pointer);
+                                              const std::string& type, const std::string& pointer);
 
 // A model's step size must be positive when set.
 void check_step_size(const std::optional<double>& step_size, const std::string& pointer);

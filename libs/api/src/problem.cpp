@@ -64,7 +64,9 @@ Response make_problem(const ProblemClass& problem, std::string_view slug, std::s
 
 }  // namespace
 
-int status_of(core::ErrorKind kind) { return problem_class(kind).status; }
+int status_of(core::ErrorKind kind) {
+  return problem_class(kind).status;
+}
 
 Response error_response(const core::Error& error, std::string_view instance) {
   const ProblemClass problem = problem_class(error.kind());

@@ -16,10 +16,12 @@ namespace {
 bool is_json_media_type(std::string_view content_type) {
   const auto end = content_type.find(';');
   std::string media(content_type.substr(0, end));
-  while (!media.empty() && std::isspace(static_cast<unsigned char>(media.back()))) media.pop_back();
+  while (!media.empty() && std::isspace(static_cast<unsigned char>(media.back())))
+    media.pop_back();
   std::transform(media.begin(), media.end(), media.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return media == "application/json" || (media.starts_with("application/") && media.ends_with("+json"));
+  return media == "application/json" ||
+         (media.starts_with("application/") && media.ends_with("+json"));
 }
 
 std::string_view json_type_name(const json& value) {
@@ -43,11 +45,11 @@ std::string_view json_type_name(const json& value) {
 
 json parse_json_object(const Request& request) {
   if (!is_json_media_type(request.content_type)) {
-    throw core::Error(core::ErrorKind::unsupported_media_type,
-                      request.content_type.empty()
-                          ? "the request needs a JSON body with Content-Type: application/json"
-                          : fmt::format("the body must be application/json, not '{}'",
-                                        request.content_type));
+    throw core::Error(
+        core::ErrorKind::unsupported_media_type,
+        request.content_type.empty()
+            ? "the request needs a JSON body with Content-Type: application/json"
+            : fmt::format("the body must be application/json, not '{}'", request.content_type));
   }
   json body;
   try {
@@ -77,14 +79,15 @@ const json* FieldReader::find(std::string_view name) const {
   return found == object_.end() ? nullptr : &*found;
 }
 
-bool FieldReader::has(std::string_view name) const { return find(name) != nullptr; }
+bool FieldReader::has(std::string_view name) const {
+  return find(name) != nullptr;
+}
 
 void FieldReader::wrong_type(std::string_view name, std::string_view expected) const {
   const json* value = find(name);
-  const std::string detail =
-      value == nullptr
-          ? fmt::format("'{}' is required ({})", name, expected)
-          : fmt::format("'{}' must be {}, got {}", name, expected, json_type_name(*value));
+  const std::string detail = value == nullptr ? fmt::format("'{}' is required ({})", name, expected)
+                                              : fmt::format("'{}' must be {}, got {}", name,
+                                                            expected, json_type_name(*value));
   core::throw_bad_request(detail, pointer(name));
 }
 
@@ -95,7 +98,8 @@ void FieldReader::allow_only(std::initializer_list<std::string_view> known,
     if (std::none_of(known.begin(), known.end(), is) &&
         std::none_of(ignored.begin(), ignored.end(), is)) {
       std::string names;
-      for (auto field : known) names += names.empty() ? std::string(field) : ", " + std::string(field);
+      for (auto field : known)
+        names += names.empty() ? std::string(field) : ", " + std::string(field);
       core::throw_bad_request(fmt::format("unknown field '{}' (known fields: {})", name, names),
                               pointer(name));
     }

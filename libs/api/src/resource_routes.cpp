@@ -237,11 +237,11 @@ core::Component connection_end(store::Store& store, core::Id model_id, core::Id 
     core::throw_unprocessable(fmt::format("component {} does not exist", component_id), pointer);
   }
   if (component->model_id != model_id) {
-    core::throw_unprocessable(fmt::format("component {} ('{}') belongs to model {}, not to "
-                                          "model {}",
-                                          component_id, component->name, component->model_id,
-                                          model_id),
-                              pointer);
+    core::throw_unprocessable(
+        fmt::format("component {} ('{}') belongs to model {}, not to "
+                    "model {}",
+                    component_id, component->name, component->model_id, model_id),
+        pointer);
   }
   return *component;
 }

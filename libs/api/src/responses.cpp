@@ -37,9 +37,8 @@ std::int64_t integer_query(const Call& call, std::string_view name, std::int64_t
   std::int64_t value = 0;
   const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), value);
   if (error != std::errc{} || end != text->data() + text->size() || value < min || value > max) {
-    const std::string detail =
-        fmt::format("query parameter '{}' must be an integer from {} to {}, got '{}'", name, min,
-                    max, *text);
+    const std::string detail = fmt::format(
+        "query parameter '{}' must be an integer from {} to {}, got '{}'", name, min, max, *text);
     throw core::Error(core::ErrorKind::bad_request, detail,
                       {core::FieldProblem{{}, detail, std::string(name)}});
   }

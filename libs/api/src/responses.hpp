@@ -22,7 +22,8 @@ store::PageRequest page_request(const Call& call);
 template <typename T>
 nlohmann::json list_body(const store::Page<T>& page, const store::PageRequest& request) {
   nlohmann::json items = nlohmann::json::array();
-  for (const auto& item : page.items) items.push_back(core::to_json(item));
+  for (const auto& item : page.items)
+    items.push_back(core::to_json(item));
   return nlohmann::json{{"items", std::move(items)},
                         {"total", page.total},
                         {"limit", request.limit},

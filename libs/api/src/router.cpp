@@ -129,7 +129,8 @@ std::optional<Router::Match> Router::match(std::string_view method, std::string_
 std::vector<std::pair<std::string, std::string>> Router::routes() const {
   std::vector<std::pair<std::string, std::string>> all;
   for (const auto& route : routes_) {
-    for (const auto& entry : route.methods) all.emplace_back(entry.first, route.pattern);
+    for (const auto& entry : route.methods)
+      all.emplace_back(entry.first, route.pattern);
   }
   return all;
 }

@@ -39,7 +39,8 @@ const ParameterSpec* ComponentTypeInfo::find_parameter(std::string_view name) co
 
 json ComponentTypeInfo::default_parameters() const {
   json out = json::object();
-  for (const auto& parameter : parameters) out[parameter.name] = parameter.default_value;
+  for (const auto& parameter : parameters)
+    out[parameter.name] = parameter.default_value;
   return out;
 }
 
@@ -63,9 +64,11 @@ json to_json(const PortSpec& port, bool is_input) {
 json to_json(const ComponentTypeInfo& info) {
   const Ports ports = info.ports(info.default_parameters());
   json inputs = json::array();
-  for (const auto& port : ports.inputs) inputs.push_back(to_json(port, true));
+  for (const auto& port : ports.inputs)
+    inputs.push_back(to_json(port, true));
   json outputs = json::array();
-  for (const auto& port : ports.outputs) outputs.push_back(to_json(port, false));
+  for (const auto& port : ports.outputs)
+    outputs.push_back(to_json(port, false));
   json parameters = json::array();
   for (const auto& parameter : info.parameters) {
     json entry{{"name", parameter.name},

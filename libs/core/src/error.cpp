@@ -23,7 +23,9 @@ void throw_bad_request(std::string detail, std::string pointer) {
   throw Error(ErrorKind::bad_request, std::move(detail), std::move(fields));
 }
 
-void throw_not_found(std::string detail) { throw Error(ErrorKind::not_found, std::move(detail)); }
+void throw_not_found(std::string detail) {
+  throw Error(ErrorKind::not_found, std::move(detail));
+}
 
 void throw_conflict(std::string detail, std::string pointer) {
   auto fields = field_list(pointer, detail);
@@ -32,8 +34,7 @@ void throw_conflict(std::string detail, std::string pointer) {
 
 void throw_unprocessable(std::string detail, std::string pointer, std::string type_slug) {
   auto fields = field_list(pointer, detail);
-  throw Error(ErrorKind::unprocessable, std::move(detail), std::move(fields),
-              std::move(type_slug));
+  throw Error(ErrorKind::unprocessable, std::move(detail), std::move(fields), std::move(type_slug));
 }
 
 std::string json_pointer_token(std::string_view token) {

@@ -1,7 +1,8 @@
 #include "twinloop/core/validation.hpp"
 
-#include <cmath>
 #include <fmt/format.h>
+
+#include <cmath>
 
 #include "twinloop/core/error.hpp"
 
@@ -32,11 +33,10 @@ json checked_value(const ParameterSpec& spec, const json& value, const std::stri
   const auto expected = to_string(spec.data_type);
   auto wrong_type = [&] {
     throw_unprocessable(fmt::format("parameter '{}' must be {} ({}), got {}", spec.name,
-                                    spec.data_type == ParameterType::integer ? "an integer"
-                                    : spec.data_type == ParameterType::real  ? "a number"
-                                    : spec.data_type == ParameterType::boolean
-                                        ? "a boolean"
-                                        : "a string",
+                                    spec.data_type == ParameterType::integer   ? "an integer"
+                                    : spec.data_type == ParameterType::real    ? "a number"
+                                    : spec.data_type == ParameterType::boolean ? "a boolean"
+                                                                               : "a string",
                                     expected, json_type_name(value)),
                         pointer);
   };
@@ -49,7 +49,8 @@ json checked_value(const ParameterSpec& spec, const json& value, const std::stri
     case ParameterType::integer:
       if (value.is_number_integer()) {
         result = value.get<std::int64_t>();
-      } else if (value.is_number_float() && value.get<double>() == std::floor(value.get<double>()) &&
+      } else if (value.is_number_float() &&
+                 value.get<double>() == std::floor(value.get<double>()) &&
                  std::fabs(value.get<double>()) < 9.0e15) {
         result = static_cast<std::int64_t>(value.get<double>());
       } else {
@@ -68,18 +69,18 @@ json checked_value(const ParameterSpec& spec, const json& value, const std::stri
   if (result.is_number()) {
     const double number = result.get<double>();
     if (spec.min && number < *spec.min) {
-      throw_unprocessable(fmt::format("parameter '{}' must be at least {}{}, got {}", spec.name,
-                                      format_number(*spec.min),
-                                      spec.unit.empty() ? "" : " " + spec.unit,
-                                      format_number(number)),
-                          pointer);
+      throw_unprocessable(
+          fmt::format("parameter '{}' must be at least {}{}, got {}", spec.name,
+                      format_number(*spec.min), spec.unit.empty() ? "" : " " + spec.unit,
+                      format_number(number)),
+          pointer);
     }
     if (spec.max && number > *spec.max) {
-      throw_unprocessable(fmt::format("parameter '{}' must be at most {}{}, got {}", spec.name,
-                                      format_number(*spec.max),
-                                      spec.unit.empty() ? "" : " " + spec.unit,
-                                      format_number(number)),
-                          pointer);
+      throw_unprocessable(
+          fmt::format("parameter '{}' must be at most {}{}, got {}", spec.name,
+                      format_number(*spec.max), spec.unit.empty() ? "" : " " + spec.unit,
+                      format_number(number)),
+          pointer);
     }
   }
   if (spec.check) {
@@ -153,7 +154,8 @@ const PortSpec* find_port(const std::vector<PortSpec>& ports, std::string_view n
 namespace {
 std::string port_names(const std::vector<PortSpec>& ports) {
   std::string names;
-  for (const auto& port : ports) names += names.empty() ? port.name : ", " + port.name;
+  for (const auto& port : ports)
+    names += names.empty() ? port.name : ", " + port.name;
   return names.empty() ? "none" : names;
 }
 }  // namespace
@@ -176,8 +178,8 @@ void check_connection_ports(const Component& source, const ComponentTypeInfo& so
                           source_pointer);
     }
     throw_unprocessable(
-        fmt::format("component '{}' ({}) has no port '{}' (outputs: {})", source.name,
-                    source.type, connection.source.port, port_names(source_ports.outputs)),
+        fmt::format("component '{}' ({}) has no port '{}' (outputs: {})", source.name, source.type,
+                    connection.source.port, port_names(source_ports.outputs)),
         source_pointer);
   }
   const PortSpec* to = find_port(target_ports.inputs, connection.target.port);
@@ -190,15 +192,15 @@ void check_connection_ports(const Component& source, const ComponentTypeInfo& so
                           target_pointer);
     }
     throw_unprocessable(
-        fmt::format("component '{}' ({}) has no port '{}' (inputs: {})", target.name,
-                    target.type, connection.target.port, port_names(target_ports.inputs)),
+        fmt::format("component '{}' ({}) has no port '{}' (inputs: {})", target.name, target.type,
+                    connection.target.port, port_names(target_ports.inputs)),
         target_pointer);
   }
   if (from->data_type != to->data_type) {
-    throw_unprocessable(fmt::format("'{}.{}' carries {} but '{}.{}' takes {}", source.name,
-                                    from->name, to_string(from->data_type), target.name,
-                                    to->name, to_string(to->data_type)),
-                        target_pointer, "port-type-mismatch");
+    throw_unprocessable(
+        fmt::format("'{}.{}' carries {} but '{}.{}' takes {}", source.name, from->name,
+                    to_string(from->data_type), target.name, to->name, to_string(to->data_type)),
+        target_pointer, "port-type-mismatch");
   }
 }
 

@@ -58,23 +58,25 @@ std::optional<std::string> valid_signs(const json& value) {
 }
 
 ComponentTypeInfo constant() {
-  return ComponentTypeInfo{
-      "constant",
-      "sources",
-      "Outputs a constant value.",
-      {real_parameter("value", 0.0, "", "The output value.")},
-      [](const json&) { return Ports{{}, {real_output("y", "The constant value.")}}; }};
+  return ComponentTypeInfo{"constant",
+                           "sources",
+                           "Outputs a constant value.",
+                           {real_parameter("value", 0.0, "", "The output value.")},
+                           [](const json&) {
+                             return Ports{{}, {real_output("y", "The constant value.")}};
+                           }};
 }
 
 ComponentTypeInfo step() {
-  return ComponentTypeInfo{
-      "step",
-      "sources",
-      "Outputs `initial` before `step_time` and `final` from `step_time` on.",
-      {real_parameter("step_time", 1.0, "s", "Time of the step.", 0.0),
-       real_parameter("initial", 0.0, "", "Output before the step."),
-       real_parameter("final", 1.0, "", "Output from the step on.")},
-      [](const json&) { return Ports{{}, {real_output("y", "The step signal.")}}; }};
+  return ComponentTypeInfo{"step",
+                           "sources",
+                           "Outputs `initial` before `step_time` and `final` from `step_time` on.",
+                           {real_parameter("step_time", 1.0, "s", "Time of the step.", 0.0),
+                            real_parameter("initial", 0.0, "", "Output before the step."),
+                            real_parameter("final", 1.0, "", "Output from the step on.")},
+                           [](const json&) {
+                             return Ports{{}, {real_output("y", "The step signal.")}};
+                           }};
 }
 
 ComponentTypeInfo gain() {
@@ -98,8 +100,11 @@ ComponentTypeInfo sum() {
       "of inputs u1..un.";
   signs.check = valid_signs;
   return ComponentTypeInfo{
-      "sum", "math", "Adds and subtracts its inputs: y = s1*u1 + s2*u2 + ... + sn*un.",
-      {signs}, [](const json& parameters) {
+      "sum",
+      "math",
+      "Adds and subtracts its inputs: y = s1*u1 + s2*u2 + ... + sn*un.",
+      {signs},
+      [](const json& parameters) {
         const auto& pattern = parameters.at("signs").get_ref<const std::string&>();
         Ports ports;
         for (std::size_t i = 0; i < pattern.size(); ++i) {

@@ -17,7 +17,8 @@ void check_declaration(const core::ComponentTypeInfo& info) {
   if (!info.ports) fail("no port declaration");
   std::set<std::string> parameter_names;
   for (const auto& parameter : info.parameters) {
-    if (!parameter_names.insert(parameter.name).second) fail("duplicate parameter " + parameter.name);
+    if (!parameter_names.insert(parameter.name).second)
+      fail("duplicate parameter " + parameter.name);
   }
   const core::Ports ports = info.ports(info.default_parameters());
   std::set<std::string> port_names;
@@ -46,7 +47,8 @@ const core::ComponentTypeInfo* TypeRegistry::find(std::string_view type) const {
 std::vector<const core::ComponentTypeInfo*> TypeRegistry::list() const {
   std::vector<const core::ComponentTypeInfo*> all;
   all.reserve(types_.size());
-  for (const auto& entry : types_) all.push_back(&entry.second);
+  for (const auto& entry : types_)
+    all.push_back(&entry.second);
   std::stable_sort(all.begin(), all.end(), [](const auto* a, const auto* b) {
     return a->category != b->category ? a->category < b->category : a->type < b->type;
   });

@@ -36,7 +36,8 @@ class ApiTest : public ::testing::Test {
     request.method = method;
     request.target = target;
     request.body = body;
-    request.content_type = body.empty() && method != "POST" && method != "PATCH" ? "" : content_type;
+    request.content_type =
+        body.empty() && method != "POST" && method != "PATCH" ? "" : content_type;
     return application_.handle(request);
   }
   Response post(const std::string& target, const json& body) {
@@ -66,7 +67,8 @@ class ApiTest : public ::testing::Test {
                                      : "?" + first["parameter"].get<std::string>();
   }
 
-  json component(const std::string& name, const std::string& type, json parameters = json::object()) {
+  json component(const std::string& name, const std::string& type,
+                 json parameters = json::object()) {
     return created(models_ + "/components",
                    {{"name", name}, {"type", type}, {"parameters", std::move(parameters)}});
   }
@@ -111,8 +113,8 @@ TEST_F(ApiTest, MalformedJsonIs400InvalidJson) {
 TEST_F(ApiTest, WrongFieldTypeIs400NamingTheField) {
   EXPECT_EQ(problem_field(post("/api/v1/projects", {{"name", 5}}), 400), "/name");
   EXPECT_EQ(problem_field(post("/api/v1/projects", json::array()), 400), "");
-  EXPECT_EQ(problem_field(post(models_ + "/components", {{"name", "a"}, {"type", "gain"},
-                                                         {"parameters", "k=1"}}),
+  EXPECT_EQ(problem_field(post(models_ + "/components",
+                               {{"name", "a"}, {"type", "gain"}, {"parameters", "k=1"}}),
                           400),
             "/parameters");
 }
@@ -164,21 +166,18 @@ TEST_F(ApiTest, DuplicateNamesAre409) {
 TEST_F(ApiTest, ComponentRulesAre422NamingTheField) {
   const auto components = models_ + "/components";
   EXPECT_EQ(problem_field(post(components, {{"name", "a"}, {"type", "warp_drive"}}), 422), "/type");
-  EXPECT_EQ(problem_field(post(components, {{"name", "a"},
-                                            {"type", "gain"},
-                                            {"parameters", {{"gain", 2}}}}),
-                          422),
-            "/parameters/gain");
-  EXPECT_EQ(problem_field(post(components, {{"name", "a"},
-                                            {"type", "pt1"},
-                                            {"parameters", {{"t", -1}}}}),
-                          422),
-            "/parameters/t");
-  EXPECT_EQ(problem_field(post(components, {{"name", "a"},
-                                            {"type", "gain"},
-                                            {"parameters", {{"k", "abc"}}}}),
-                          422),
-            "/parameters/k");
+  EXPECT_EQ(
+      problem_field(
+          post(components, {{"name", "a"}, {"type", "gain"}, {"parameters", {{"gain", 2}}}}), 422),
+      "/parameters/gain");
+  EXPECT_EQ(
+      problem_field(post(components, {{"name", "a"}, {"type", "pt1"}, {"parameters", {{"t", -1}}}}),
+                    422),
+      "/parameters/t");
+  EXPECT_EQ(
+      problem_field(
+          post(components, {{"name", "a"}, {"type", "gain"}, {"parameters", {{"k", "abc"}}}}), 422),
+      "/parameters/k");
   EXPECT_EQ(problem_field(post(components, {{"name", "a.b"}, {"type", "gain"}}), 422), "/name");
   EXPECT_EQ(problem_field(post(models_, {{"step_size", 0}}), 405), "<none>");
   EXPECT_EQ(problem_field(patch(models_, {{"step_size", 0}}), 422), "/step_size");
@@ -216,16 +215,15 @@ TEST_F(ApiTest, ConnectionRules) {
   const auto second = connect(sum, "y", gain, "u");
   EXPECT_EQ(problem_field(second, 422), "/target");
   EXPECT_EQ(body_of(second)["type"], "urn:twinloop:problem:input-already-driven");
-  EXPECT_EQ(problem_field(connect(json{{"id", 999}}, "y", gain, "u"), 422),
-            "/source/component_id");
+  EXPECT_EQ(problem_field(connect(json{{"id", 999}}, "y", gain, "u"), 422), "/source/component_id");
   const auto other_model =
       created("/api/v1/projects/" + project_["id"].dump() + "/models", {{"name", "Other"}});
   const auto foreign = created("/api/v1/models/" + other_model["id"].dump() + "/components",
                                {{"name", "c"}, {"type", "constant"}});
   EXPECT_EQ(problem_field(connect(foreign, "y", sum, "u1"), 422), "/source/component_id");
-  EXPECT_EQ(problem_field(post(models_ + "/connections", {{"source", {{"component_id", "1"}}}}),
-                          400),
-            "/source/component_id");
+  EXPECT_EQ(
+      problem_field(post(models_ + "/connections", {{"source", {{"component_id", "1"}}}}), 400),
+      "/source/component_id");
 }
 
 TEST_F(ApiTest, ParameterChangeThatDropsAConnectedPortIsRefused) {
@@ -247,7 +245,8 @@ TEST_F(ApiTest, DeletingAComponentDeletesItsConnections) {
 }
 
 TEST_F(ApiTest, ListsPaginate) {
-  for (int i = 0; i < 6; ++i) component("c" + std::to_string(i), "constant");
+  for (int i = 0; i < 6; ++i)
+    component("c" + std::to_string(i), "constant");
   const auto page = body_of(call("GET", models_ + "/components?limit=2&offset=3"));
   EXPECT_EQ(page["total"], 6);
   EXPECT_EQ(page["limit"], 2);
@@ -267,9 +266,9 @@ TEST_F(ApiTest, ExportImportRoundTrip) {
   ASSERT_EQ(connect(step, "y", sum, "u1").status, 201);
   ASSERT_EQ(connect(lag, "y", sum, "u2").status, 201);
   ASSERT_EQ(connect(sum, "y", lag, "u").status, 201);
-  ASSERT_EQ(patch("/api/v1/components/" + lag["id"].dump(), {{"position", {{"x", 1}, {"y", 2}}}})
-                .status,
-            200);
+  ASSERT_EQ(
+      patch("/api/v1/components/" + lag["id"].dump(), {{"position", {{"x", 1}, {"y", 2}}}}).status,
+      200);
   auto exported = body_of(call("GET", models_ + "/export"));
   EXPECT_EQ(exported["format"], "twinloop.model");
   EXPECT_EQ(exported["components"].size(), 3u);
@@ -367,7 +366,8 @@ TEST_F(ApiTest, OpenApiDocumentsEveryRoute) {
   EXPECT_EQ(document["openapi"].get<std::string>().substr(0, 3), "3.1");
   for (const auto& [method, pattern] : application_.routes()) {
     std::string lower = method;
-    for (auto& c : lower) c = static_cast<char>(std::tolower(c));
+    for (auto& c : lower)
+      c = static_cast<char>(std::tolower(c));
     ASSERT_TRUE(document["paths"].contains(pattern)) << pattern;
     EXPECT_TRUE(document["paths"][pattern].contains(lower)) << method << " " << pattern;
   }

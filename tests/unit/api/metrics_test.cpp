@@ -22,8 +22,8 @@ TEST(HttpMetrics, CountsByRouteMethodAndStatus) {
 
 TEST(HttpMetrics, HistogramBucketsAreCumulative) {
   HttpMetrics metrics;
-  metrics.observe("r", "GET", 200, microseconds(50));    // first bucket (0.0001)
-  metrics.observe("r", "GET", 200, microseconds(3000));  // 0.005 bucket
+  metrics.observe("r", "GET", 200, microseconds(50));          // first bucket (0.0001)
+  metrics.observe("r", "GET", 200, microseconds(3000));        // 0.005 bucket
   metrics.observe("r", "GET", 200, std::chrono::seconds(10));  // only +Inf
   const auto text = metrics.render();
   EXPECT_NE(text.find("_bucket{route=\"r\",le=\"0.0001\"} 1\n"), std::string::npos) << text;

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "twinloop/core/error.hpp"
+
+#include <gtest/gtest.h>
 
 namespace twinloop::core {
 namespace {

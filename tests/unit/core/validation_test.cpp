@@ -79,26 +79,41 @@ TEST(MergeParameters, RefusesUnknownParameter) {
 
 TEST(MergeParameters, RefusesWrongTypes) {
   const auto type = test_type();
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"k", "abc"}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"k", "abc"}});
+            }),
             "/parameters/k");
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"k", true}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"k", true}});
+            }),
             "/parameters/k");
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"n", 2.5}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"n", 2.5}});
+            }),
             "/parameters/n");
-  EXPECT_EQ(
-      failing_pointer([&] { merge_parameters(type, json::object(), json{{"enabled", 1}}); }),
-      "/parameters/enabled");
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"label", 5}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"enabled", 1}});
+            }),
+            "/parameters/enabled");
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"label", 5}});
+            }),
             "/parameters/label");
 }
 
 TEST(MergeParameters, RefusesOutOfRangeAndBrokenRules) {
   const auto type = test_type();
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"k", 10.5}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"k", 10.5}});
+            }),
             "/parameters/k");
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"n", 0}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"n", 0}});
+            }),
             "/parameters/n");
-  EXPECT_EQ(failing_pointer([&] { merge_parameters(type, json::object(), json{{"label", ""}}); }),
+  EXPECT_EQ(failing_pointer([&] {
+              merge_parameters(type, json::object(), json{{"label", ""}});
+            }),
             "/parameters/label");
 }
 

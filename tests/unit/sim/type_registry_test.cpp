@@ -35,11 +35,13 @@ TEST_F(Builtins, HasTheCoreTypesWithDesignNames) {
     const auto* info = registry.find(type.type);
     ASSERT_NE(info, nullptr) << type.type;
     std::vector<std::string> parameters;
-    for (const auto& parameter : info->parameters) parameters.push_back(parameter.name);
+    for (const auto& parameter : info->parameters)
+      parameters.push_back(parameter.name);
     EXPECT_EQ(parameters, type.parameters) << type.type;
     const auto ports = info->ports(info->default_parameters());
     std::vector<std::string> inputs;
-    for (const auto& port : ports.inputs) inputs.push_back(port.name);
+    for (const auto& port : ports.inputs)
+      inputs.push_back(port.name);
     EXPECT_EQ(inputs, type.inputs) << type.type;
     ASSERT_EQ(ports.outputs.size(), 1u) << type.type;
     EXPECT_EQ(ports.outputs[0].name, "y");
