@@ -40,7 +40,8 @@ class Fixture {
   ~Fixture() {
     application_.reset();
     store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path_ + suffix);
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_ + suffix);
   }
 
   twinloop::api::Response get(const std::string& target) {
@@ -68,14 +69,16 @@ Fixture& fixture() {
 
 void GetComponentsOf50(benchmark::State& state) {
   auto& bench = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(bench.get(bench.components_path));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(bench.get(bench.components_path));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(GetComponentsOf50);
 
 void GetProject(benchmark::State& state) {
   auto& bench = fixture();
-  for (auto _ : state) benchmark::DoNotOptimize(bench.get(bench.project_path));
+  for (auto _ : state)
+    benchmark::DoNotOptimize(bench.get(bench.project_path));
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(GetProject);

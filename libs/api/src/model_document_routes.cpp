@@ -226,7 +226,7 @@ void add_model_document_routes(Router& router, Services services) {
     }
     auto plan = plan_import(services, call.id(), document, name);
     const auto model = import_plan(services.store, plan);
-    return created(core::to_json(model), fmt::format("{}/models/{}", api_prefix, model.id));
+    return created(model, fmt::format("{}/models/{}", api_prefix, model.id));
   });
 }
 

@@ -54,7 +54,7 @@ void add_project_routes(Router& router, Services services) {
   auto& store = services.store;
   router.add("GET", "/api/v1/projects", [&store](const Call& call) {
     const auto page = page_request(call);
-    return json_response(200, list_body(store.list_projects(page), page));
+    return list_response(store.list_projects(page), page);
   });
   router.add("POST", "/api/v1/projects", [&store](const Call& call) {
     const json body = parse_json_object(call.request);
@@ -65,10 +65,10 @@ void add_project_routes(Router& router, Services services) {
     core::check_display_name(draft.name, "/name");
     draft.description = checked_description(fields);
     const auto project = store.create_project(draft);
-    return created(core::to_json(project), location("projects", project.id));
+    return created(project, location("projects", project.id));
   });
   router.add("GET", "/api/v1/projects/{id}", [&store](const Call& call) {
-    return json_response(200, core::to_json(existing_project(store, call.id())));
+    return entity_response(existing_project(store, call.id()));
   });
   router.add("PATCH", "/api/v1/projects/{id}", [&store](const Call& call) {
     existing_project(store, call.id());
@@ -79,7 +79,7 @@ void add_project_routes(Router& router, Services services) {
     changes.name = fields.string("name");
     if (changes.name) core::check_display_name(*changes.name, "/name");
     if (fields.has("description")) changes.description = checked_description(fields);
-    return json_response(200, core::to_json(store.update_project(call.id(), changes)));
+    return entity_response(store.update_project(call.id(), changes));
   });
   router.add("DELETE", "/api/v1/projects/{id}", [&store](const Call& call) {
     if (!store.delete_project(call.id())) {
@@ -94,7 +94,7 @@ void add_model_routes(Router& router, Services services) {
   router.add("GET", "/api/v1/projects/{id}/models", [&store](const Call& call) {
     existing_project(store, call.id());
     const auto page = page_request(call);
-    return json_response(200, list_body(store.list_models(call.id(), page), page));
+    return list_response(store.list_models(call.id(), page), page);
   });
   router.add("POST", "/api/v1/projects/{id}/models", [&store](const Call& call) {
     existing_project(store, call.id());
@@ -110,10 +110,10 @@ void add_model_routes(Router& router, Services services) {
     draft.step_size = fields.nullable_number("step_size").value_or(std::nullopt);
     check_step_size(draft.step_size, "/step_size");
     const auto model = store.create_model(draft);
-    return created(core::to_json(model), location("models", model.id));
+    return created(model, location("models", model.id));
   });
   router.add("GET", "/api/v1/models/{id}", [&store](const Call& call) {
-    return json_response(200, core::to_json(existing_model(store, call.id())));
+    return entity_response(existing_model(store, call.id()));
   });
   router.add("PATCH", "/api/v1/models/{id}", [&store](const Call& call) {
     existing_model(store, call.id());
@@ -127,7 +127,7 @@ void add_model_routes(Router& router, Services services) {
     if (fields.has("description")) changes.description = checked_description(fields);
     changes.step_size = fields.nullable_number("step_size");
     if (changes.step_size) check_step_size(*changes.step_size, "/step_size");
-    return json_response(200, core::to_json(store.update_model(call.id(), changes)));
+    return entity_response(store.update_model(call.id(), changes));
   });
   router.add("DELETE", "/api/v1/models/{id}", [&store](const Call& call) {
     if (!store.delete_model(call.id())) {
@@ -170,7 +170,7 @@ void add_component_routes(Router& router, Services services) {
   router.add("GET", "/api/v1/models/{id}/components", [&store](const Call& call) {
     existing_model(store, call.id());
     const auto page = page_request(call);
-    return json_response(200, list_body(store.list_components(call.id(), page), page));
+    return list_response(store.list_components(call.id(), page), page);
   });
   router.add("POST", "/api/v1/models/{id}/components", [&store, &catalogue](const Call& call) {
     existing_model(store, call.id());
@@ -189,10 +189,10 @@ void add_component_routes(Router& router, Services services) {
     draft.parameters =
         core::merge_parameters(type, json::object(), parameters ? *parameters : json::object());
     const auto component = store.create_component(draft);
-    return created(core::to_json(component), location("components", component.id));
+    return created(component, location("components", component.id));
   });
   router.add("GET", "/api/v1/components/{id}", [&store](const Call& call) {
-    return json_response(200, core::to_json(existing_component(store, call.id())));
+    return entity_response(existing_component(store, call.id()));
   });
   router.add("PATCH", "/api/v1/components/{id}", [services](const Call& call) {
     const auto current = existing_component(services.store, call.id());
@@ -218,7 +218,7 @@ void add_component_routes(Router& router, Services services) {
       check_connections_still_fit(services, changed);
       changes.parameters = std::move(changed.parameters);
     }
-    return json_response(200, core::to_json(services.store.update_component(call.id(), changes)));
+    return entity_response(services.store.update_component(call.id(), changes));
   });
   router.add("DELETE", "/api/v1/components/{id}", [&store](const Call& call) {
     if (!store.delete_component(call.id())) {
@@ -259,7 +259,7 @@ void add_connection_routes(Router& router, Services services) {
   router.add("GET", "/api/v1/models/{id}/connections", [&store](const Call& call) {
     existing_model(store, call.id());
     const auto page = page_request(call);
-    return json_response(200, list_body(store.list_connections(call.id(), page), page));
+    return list_response(store.list_connections(call.id(), page), page);
   });
   router.add("POST", "/api/v1/models/{id}/connections", [&store, services](const Call& call) {
     existing_model(store, call.id());
@@ -287,12 +287,12 @@ void add_connection_routes(Router& router, Services services) {
       }
     }
     const auto connection = store.create_connection(draft);
-    return created(core::to_json(connection), location("connections", connection.id));
+    return created(connection, location("connections", connection.id));
   });
   router.add("GET", "/api/v1/connections/{id}", [&store](const Call& call) {
     auto connection = store.find_connection(call.id());
     if (!connection) core::throw_not_found(fmt::format("connection {} does not exist", call.id()));
-    return json_response(200, core::to_json(*connection));
+    return entity_response(*connection);
   });
   router.add("DELETE", "/api/v1/connections/{id}", [&store](const Call& call) {
     if (!store.delete_connection(call.id())) {

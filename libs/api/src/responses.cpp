@@ -9,16 +9,15 @@
 namespace twinloop::api {
 
 Response json_response(int status, const nlohmann::json& body) {
+  return json_text_response(status,
+                            body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+}
+
+Response json_text_response(int status, std::string body) {
   Response response;
   response.status = status;
   response.content_type = "application/json";
-  response.body = body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  return response;
-}
-
-Response created(const nlohmann::json& body, std::string location) {
-  Response response = json_response(201, body);
-  response.headers.emplace_back("Location", std::move(location));
+  response.body = std::move(body);
   return response;
 }
 

@@ -34,7 +34,9 @@ CREATE TABLE components (
   created_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   updated_at  TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
   UNIQUE (model_id, name),
-  CHECK ((position_x IS NULL) = (position_y IS NULL))
+  CHECK ((position_x IS NULL) = (position_y IS NULL)),
+  -- Lists copy this text into responses unparsed, so only a JSON object may be stored.
+  CHECK (json_valid(parameters) AND json_type(parameters) = 'object')
 );
 CREATE INDEX components_by_model ON components (model_id, id);
 

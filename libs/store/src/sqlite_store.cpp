@@ -45,15 +45,6 @@ void check_finite(const std::optional<core::Position>& position) {
   check_finite(position->y, "position.y", "/position/y");
 }
 
-std::string parameters_text(const nlohmann::json& parameters) {
-  try {
-    return parameters.dump();
-  } catch (const nlohmann::json::exception& error) {
-    core::throw_unprocessable(fmt::format("parameters cannot be stored: {}", error.what()),
-                              "/parameters");
-  }
-}
-
 core::Project read_project(const StatementRun& row) {
   namespace column = project_column;
   return core::Project{row.integer(column::id), row.text(column::name),
@@ -79,14 +70,7 @@ core::Component read_component(const StatementRun& row) {
   component.model_id = row.integer(column::model_id);
   component.name = row.text(column::name);
   component.type = row.text(column::type);
-  const std::string_view parameters = row.text_view(column::parameters);
-  component.parameters =
-      nlohmann::json::parse(parameters.begin(), parameters.end(), nullptr, false);
-  if (component.parameters.is_discarded()) {
-    throw core::Error(
-        ErrorKind::internal,
-        fmt::format("component {} has corrupt parameters in the database", component.id));
-  }
+  component.parameters = core::ParameterValues::from_json_text(row.text(column::parameters));
   if (!row.is_null(column::position_x)) {
     component.position = core::Position{*row.optional_real(column::position_x),
                                         row.optional_real(column::position_y).value_or(0.0)};
@@ -327,7 +311,7 @@ class SqliteStoreBase : public Store {
 
   core::Component create_component(const core::Component& draft) override {
     check_finite(draft.position);
-    const std::string parameters = parameters_text(draft.parameters);
+    const std::string parameters = draft.parameters.json_text();
     return with_connection([&](Connection& connection) {
       auto run = connection.run(Sql::insert_component);
       run.bind_integer(1, draft.model_id)
@@ -368,7 +352,7 @@ class SqliteStoreBase : public Store {
   core::Component update_component(Id id, const ComponentChanges& changes) override {
     if (changes.position) check_finite(*changes.position);
     std::optional<std::string> parameters;
-    if (changes.parameters) parameters = parameters_text(*changes.parameters);
+    if (changes.parameters) parameters = changes.parameters->json_text();
     return with_connection([&](Connection& connection) {
       auto run = connection.run(Sql::update_component);
       run.bind_integer(1, id).bind_optional_text(2, changes.name).bind_optional_text(3, parameters);

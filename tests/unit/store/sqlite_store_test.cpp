@@ -427,13 +427,17 @@ TEST_F(store_components, ParametersThatCannotBeSerializedAreUnprocessable) {
   EXPECT_EQ(store_->list_components(model.id, {}).total, 0);
 }
 
-TEST_F(store_components, CorruptParametersInTheDatabaseAreAnInternalError) {
+TEST_F(store_components, SchemaRefusesParametersThatAreNoJsonObject) {
   const auto model = add_model(add_project("p").id, "m");
   const auto component = add_component(model.id, "g");
-  testing::RawDatabase(directory_.file("twin.db"))
-      .execute(fmt::format("UPDATE components SET parameters = '{{not json' WHERE id = {}",
-                           component.id));
-  EXPECT_EQ(error_of([&] { store_->find_component(component.id); }).kind(), ErrorKind::internal);
+  testing::RawDatabase database(directory_.file("twin.db"));
+  for (const char* text : {"{not json", "[1, 2]", "3"}) {
+    EXPECT_EQ(database.result_of(fmt::format(
+                  "UPDATE components SET parameters = '{}' WHERE id = {}", text, component.id)),
+              SQLITE_CONSTRAINT)
+        << text;
+  }
+  EXPECT_EQ(store_->find_component(component.id)->parameters, component.parameters);
 }
 
 TEST_F(store_components, UpdateAndDeleteOfMissingIdAreReported) {

@@ -34,13 +34,39 @@ struct Position {
   bool operator==(const Position&) const = default;
 };
 
+// A component's parameter values: a JSON object. Read from storage it stays the stored text
+// until someone looks at the values, because listing components only copies that text into
+// the response and parsing it was a third of a list request's time. A Component is a value
+// owned by one thread; the lazily parsed values are not guarded for sharing.
+class ParameterValues {
+ public:
+  ParameterValues() : values_(nlohmann::json::object()) {}
+  ParameterValues(nlohmann::json values) : values_(std::move(values)) {}  // NOLINT: implicit
+  // `text` must be a JSON object as json_text() wrote it (the store's schema checks that).
+  static ParameterValues from_json_text(std::string text);
+
+  // Throws core::Error(internal) if stored text was not JSON after all.
+  const nlohmann::json& values() const;
+  operator const nlohmann::json&() const { return values(); }  // NOLINT: implicit
+  // Throws core::Error(unprocessable, "/parameters") for values that are no valid JSON text
+  // (strings that are not UTF-8).
+  std::string json_text() const;
+
+  bool operator==(const ParameterValues& other) const { return values() == other.values(); }
+  bool operator==(const nlohmann::json& other) const { return values() == other; }
+
+ private:
+  mutable std::optional<nlohmann::json> values_;
+  std::string text_;  // set when built from text
+};
+
 struct Component {
   Id id = 0;
   Id model_id = 0;
   std::string name;
   std::string type;
   // Every declared parameter of the type with its effective value (defaults filled in).
-  nlohmann::json parameters = nlohmann::json::object();
+  ParameterValues parameters;
   std::optional<Position> position;
   std::string created_at;
   std::string updated_at;
@@ -61,10 +87,17 @@ struct Connection {
   std::string created_at;
 };
 
-// The API's JSON shapes of the entities (DESIGN.md, "Core JSON shapes").
-nlohmann::json to_json(const Project& project);
-nlohmann::json to_json(const Model& model);
-nlohmann::json to_json(const Component& component);
-nlohmann::json to_json(const Connection& connection);
+// Appends the API's JSON shape of an entity (DESIGN.md, "Core JSON shapes") to `out`.
+void append_json(std::string& out, const Project& project);
+void append_json(std::string& out, const Model& model);
+void append_json(std::string& out, const Component& component);
+void append_json(std::string& out, const Connection& connection);
+
+template <typename Entity>
+std::string json_text(const Entity& entity) {
+  std::string out;
+  append_json(out, entity);
+  return out;
+}
 
 }  // namespace twinloop::core

@@ -39,7 +39,7 @@ struct ModelChanges {
 
 struct ComponentChanges {
   std::optional<std::string> name{};
-  std::optional<nlohmann::json> parameters{};               // complete, validated
+  std::optional<core::ParameterValues> parameters{};        // complete, validated
   std::optional<std::optional<core::Position>> position{};  // set to nullopt to clear it
 };
 
