@@ -1,8 +1,8 @@
 #include "twinloop/core/json_text.hpp"
 
-#include <fmt/format.h>
-
 #include <array>
+#include <charconv>
+#include <iterator>
 
 namespace twinloop::core {
 
@@ -16,7 +16,8 @@ namespace {
 // The bytes a JSON string cannot hold as they are: controls, '"' and '\\'.
 constexpr auto needs_escape = [] {
   std::array<bool, 256> table{};
-  for (int c = 0; c < 0x20; ++c) table[static_cast<std::size_t>(c)] = true;
+  for (int c = 0; c < 0x20; ++c)
+    table[static_cast<std::size_t>(c)] = true;
   table['"'] = true;
   table['\\'] = true;
   return table;
@@ -61,14 +62,18 @@ JsonText& JsonText::string(std::string_view text) {
 }
 
 JsonText& JsonText::number(std::int64_t value) {
-  fmt::format_to(std::back_inserter(out_), "{}", value);
+  char buffer[24];
+  const auto end = std::to_chars(std::begin(buffer), std::end(buffer), value).ptr;
+  out_.append(buffer, end);
   return *this;
 }
 
 JsonText& JsonText::number(double value) {
-  const auto start = out_.size();
-  fmt::format_to(std::back_inserter(out_), "{}", value);
-  if (out_.find_first_of(".eE", start) == std::string::npos) out_ += ".0";
+  char buffer[32];
+  const auto end = std::to_chars(std::begin(buffer), std::end(buffer), value).ptr;
+  const std::string_view digits(buffer, static_cast<std::size_t>(end - buffer));
+  out_ += digits;
+  if (digits.find_first_of(".eE") == std::string_view::npos) out_ += ".0";
   return *this;
 }
 
@@ -78,9 +83,9 @@ JsonText& JsonText::null() {
 }
 
 JsonText& JsonText::key(std::string_view name, bool first) {
-  if (!first) out_ += ',';
-  string(name);
-  out_ += ':';
+  out_ += first ? "\"" : ",\"";
+  out_ += name;
+  out_ += "\":";
   return *this;
 }
 

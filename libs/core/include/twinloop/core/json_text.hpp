@@ -20,7 +20,8 @@ class JsonText {
   // exponent, so that 1.0 reads back as a floating-point number.
   JsonText& number(double value);
   JsonText& null();
-  // `"name":`, preceded by a comma unless it is the first member of the object.
+  // `"name":`, preceded by a comma unless it is the first member of the object. Names are the
+  // caller's own identifiers and are not escaped.
   JsonText& key(std::string_view name, bool first = false);
 
  private:
