@@ -43,6 +43,14 @@ struct Application::Impl {
   }
 
   void add_service_routes() {
+    // The transport serves the web app's index.html at "/" when it is installed; until then
+    // a browser pointed at the server lands on the API documentation.
+    router.add("GET", "/", [](const Call&) {
+      Response response;
+      response.status = 302;
+      response.headers.emplace_back("Location", "/docs/");
+      return response;
+    });
     router.add("GET", "/healthz", [this](const Call&) {
       try {
         services.store.find_project(0);

@@ -373,6 +373,13 @@ TEST_F(ApiTest, OpenApiDocumentsEveryRoute) {
   }
 }
 
+TEST_F(ApiTest, RootRedirectsToTheDocumentation) {
+  const auto response = call("GET", "/");
+  EXPECT_EQ(response.status, 302);
+  ASSERT_EQ(response.headers.size(), 1u);
+  EXPECT_EQ(response.headers[0].second, "/docs/");
+}
+
 TEST_F(ApiTest, HealthAndMetrics) {
   EXPECT_EQ(body_of(call("GET", "/healthz"))["status"], "ok");
   application_.observe("/api/v1/projects", "GET", 200, std::chrono::microseconds(10));
