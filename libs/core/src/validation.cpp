@@ -160,46 +160,46 @@ std::string port_names(const std::vector<PortSpec>& ports) {
 }
 }  // namespace
 
+namespace {
+
+// One end of a connection: the port of `component` named `port_name` among `wanted` (the
+// outputs for a source, the inputs for a target); a port of the other direction or none at
+// all is an unprocessable error at `pointer`.
+const PortSpec& connection_end(const Component& component, const Ports& ports, bool is_source,
+                               const std::string& port_name, const std::string& pointer) {
+  const auto& wanted = is_source ? ports.outputs : ports.inputs;
+  const auto& other = is_source ? ports.inputs : ports.outputs;
+  const char* wanted_kind = is_source ? "outputs" : "inputs";
+  if (const PortSpec* port = find_port(wanted, port_name)) return *port;
+  if (find_port(other, port_name) != nullptr) {
+    throw_unprocessable(
+        fmt::format("a connection must {} at {}, but '{}.{}' is {} ({} of '{}': {})",
+                    is_source ? "start" : "end", is_source ? "an output" : "an input",
+                    component.name, port_name, is_source ? "an input" : "an output", wanted_kind,
+                    component.name, port_names(wanted)),
+        pointer);
+  }
+  throw_unprocessable(fmt::format("component '{}' ({}) has no port '{}' ({}: {})", component.name,
+                                  component.type, port_name, wanted_kind, port_names(wanted)),
+                      pointer);
+}
+
+}  // namespace
+
 void check_connection_ports(const Component& source, const ComponentTypeInfo& source_type,
                             const Component& target, const ComponentTypeInfo& target_type,
                             const Connection& connection, const std::string& prefix) {
   const Ports source_ports = source_type.ports(source.parameters);
   const Ports target_ports = target_type.ports(target.parameters);
-  const std::string source_pointer = prefix + "/source/port";
   const std::string target_pointer = prefix + "/target/port";
-
-  const PortSpec* from = find_port(source_ports.outputs, connection.source.port);
-  if (from == nullptr) {
-    if (find_port(source_ports.inputs, connection.source.port) != nullptr) {
-      throw_unprocessable(fmt::format("a connection must start at an output, but '{}.{}' is an "
-                                      "input (outputs of '{}': {})",
-                                      source.name, connection.source.port, source.name,
-                                      port_names(source_ports.outputs)),
-                          source_pointer);
-    }
+  const PortSpec& from =
+      connection_end(source, source_ports, true, connection.source.port, prefix + "/source/port");
+  const PortSpec& to =
+      connection_end(target, target_ports, false, connection.target.port, target_pointer);
+  if (from.data_type != to.data_type) {
     throw_unprocessable(
-        fmt::format("component '{}' ({}) has no port '{}' (outputs: {})", source.name, source.type,
-                    connection.source.port, port_names(source_ports.outputs)),
-        source_pointer);
-  }
-  const PortSpec* to = find_port(target_ports.inputs, connection.target.port);
-  if (to == nullptr) {
-    if (find_port(target_ports.outputs, connection.target.port) != nullptr) {
-      throw_unprocessable(fmt::format("a connection must end at an input, but '{}.{}' is an "
-                                      "output (inputs of '{}': {})",
-                                      target.name, connection.target.port, target.name,
-                                      port_names(target_ports.inputs)),
-                          target_pointer);
-    }
-    throw_unprocessable(
-        fmt::format("component '{}' ({}) has no port '{}' (inputs: {})", target.name, target.type,
-                    connection.target.port, port_names(target_ports.inputs)),
-        target_pointer);
-  }
-  if (from->data_type != to->data_type) {
-    throw_unprocessable(
-        fmt::format("'{}.{}' carries {} but '{}.{}' takes {}", source.name, from->name,
-                    to_string(from->data_type), target.name, to->name, to_string(to->data_type)),
+        fmt::format("'{}.{}' carries {} but '{}.{}' takes {}", source.name, from.name,
+                    to_string(from.data_type), target.name, to.name, to_string(to.data_type)),
         target_pointer, "port-type-mismatch");
   }
 }
