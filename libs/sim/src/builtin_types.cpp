@@ -3,6 +3,7 @@
 #include <optional>
 #include <string>
 
+#include "builtin_kernels.hpp"
 #include "twinloop/sim/type_registry.hpp"
 
 namespace twinloop::sim {
@@ -160,13 +161,13 @@ ComponentTypeInfo unit_delay() {
 }  // namespace
 
 void register_builtin_types(TypeRegistry& registry) {
-  registry.add(constant());
-  registry.add(step());
-  registry.add(gain());
-  registry.add(sum());
-  registry.add(integrator());
-  registry.add(pt1());
-  registry.add(unit_delay());
+  registry.add(constant(), kernels::constant());
+  registry.add(step(), kernels::step());
+  registry.add(gain(), kernels::gain());
+  registry.add(sum(), kernels::sum());
+  registry.add(integrator(), kernels::integrator());
+  registry.add(pt1(), kernels::pt1());
+  registry.add(unit_delay(), kernels::unit_delay());
 }
 
 }  // namespace twinloop::sim

@@ -31,24 +31,32 @@ void check_declaration(const core::ComponentTypeInfo& info) {
 
 }  // namespace
 
-void TypeRegistry::add(core::ComponentTypeInfo info) {
+void TypeRegistry::add(core::ComponentTypeInfo info, BlockBehaviour behaviour) {
   check_declaration(info);
+  if (behaviour.setup == nullptr || behaviour.output == nullptr) {
+    throw std::invalid_argument("component type '" + info.type + "': no setup or output kernel");
+  }
   const std::string name = info.type;
-  if (!types_.emplace(name, std::move(info)).second) {
+  if (!types_.emplace(name, Entry{std::move(info), behaviour}).second) {
     throw std::invalid_argument("component type '" + name + "' is registered twice");
   }
 }
 
 const core::ComponentTypeInfo* TypeRegistry::find(std::string_view type) const {
   const auto found = types_.find(type);
-  return found == types_.end() ? nullptr : &found->second;
+  return found == types_.end() ? nullptr : &found->second.info;
+}
+
+const BlockBehaviour* TypeRegistry::behaviour(std::string_view type) const {
+  const auto found = types_.find(type);
+  return found == types_.end() ? nullptr : &found->second.behaviour;
 }
 
 std::vector<const core::ComponentTypeInfo*> TypeRegistry::list() const {
   std::vector<const core::ComponentTypeInfo*> all;
   all.reserve(types_.size());
   for (const auto& entry : types_)
-    all.push_back(&entry.second);
+    all.push_back(&entry.second.info);
   std::stable_sort(all.begin(), all.end(), [](const auto* a, const auto* b) {
     return a->category != b->category ? a->category < b->category : a->type < b->type;
   });

@@ -88,17 +88,22 @@ TEST_F(Builtins, ListIsSortedByCategoryThenType) {
 TEST(TypeRegistry, RefusesDuplicatesAndMalformedDeclarations) {
   TypeRegistry registry;
   register_builtin_types(registry);
-  core::ComponentTypeInfo again = *registry.find("gain");
-  EXPECT_THROW(registry.add(again), std::invalid_argument);
+  const core::ComponentTypeInfo again = *registry.find("gain");
+  const BlockBehaviour gain = *registry.behaviour("gain");
+  EXPECT_THROW(registry.add(again, gain), std::invalid_argument);
   core::ComponentTypeInfo no_ports;
   no_ports.type = "x";
   no_ports.category = "test";
-  EXPECT_THROW(registry.add(no_ports), std::invalid_argument);
+  EXPECT_THROW(registry.add(no_ports, gain), std::invalid_argument);
+  core::ComponentTypeInfo no_kernels = again;
+  no_kernels.type = "gain2";
+  EXPECT_THROW(registry.add(no_kernels, BlockBehaviour{}), std::invalid_argument);
 }
 
 TEST(TypeRegistry, UnknownTypeIsNull) {
   TypeRegistry registry;
   EXPECT_EQ(registry.find("gain"), nullptr);
+  EXPECT_EQ(registry.behaviour("gain"), nullptr);
 }
 
 }  // namespace

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "twinloop/core/component_type.hpp"
+#include "twinloop/sim/block.hpp"
 
 namespace twinloop::sim {
 
@@ -15,13 +16,19 @@ class TypeRegistry final : public core::TypeCatalogue {
  public:
   // Throws std::invalid_argument for a duplicate or malformed declaration (a programming
   // error in a type library, caught by the registry tests).
-  void add(core::ComponentTypeInfo info);
+  void add(core::ComponentTypeInfo info, BlockBehaviour behaviour);
 
   const core::ComponentTypeInfo* find(std::string_view type) const override;
   std::vector<const core::ComponentTypeInfo*> list() const override;
+  // How a registered type executes; nullptr for an unknown type.
+  const BlockBehaviour* behaviour(std::string_view type) const;
 
  private:
-  std::map<std::string, core::ComponentTypeInfo, std::less<>> types_;
+  struct Entry {
+    core::ComponentTypeInfo info;
+    BlockBehaviour behaviour;
+  };
+  std::map<std::string, Entry, std::less<>> types_;
 };
 
 // Registers the built-in component library.

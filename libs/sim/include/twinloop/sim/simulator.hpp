@@ -1,0 +1,36 @@
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "twinloop/sim/plan.hpp"
+
+namespace twinloop::sim {
+
+// Runs a compiled plan one step at a time. Step k at t = k * dt computes the outputs of
+// every block in plan order, then advances every state; after step() the signals hold the
+// outputs computed in that step. Not thread-safe: one thread drives one simulator.
+class Simulator {
+ public:
+  explicit Simulator(std::shared_ptr<const Plan> plan);
+
+  // Back to step 0 with the initial states.
+  void reset();
+  void step();
+
+  std::int64_t steps_done() const { return steps_done_; }
+  // The time of the step computed last: (steps_done() - 1) * dt.
+  std::int64_t time_ns() const { return (steps_done_ - 1) * plan_->step_ns; }
+  std::span<const double> signals() const { return signals_; }
+  const Plan& plan() const { return *plan_; }
+
+ private:
+  std::shared_ptr<const Plan> plan_;
+  std::vector<double> signals_;
+  std::vector<double> state_;
+  std::int64_t steps_done_ = 0;
+};
+
+}  // namespace twinloop::sim

@@ -1,0 +1,183 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <functional>
+#include <limits>
+#include <map>
+#include <queue>
+
+#include "twinloop/core/error.hpp"
+#include "twinloop/core/validation.hpp"
+#include "twinloop/sim/plan.hpp"
+
+namespace twinloop::sim {
+
+namespace {
+
+constexpr std::uint32_t unconnected = std::numeric_limits<std::uint32_t>::max();
+
+struct CompiledComponent {
+  const core::Component* component = nullptr;
+  const core::ComponentTypeInfo* info = nullptr;
+  const BlockBehaviour* behaviour = nullptr;
+  core::Ports ports;
+  std::uint32_t first_output = 0;
+  std::vector<std::uint32_t> input_slots;
+};
+
+std::uint32_t port_index(const std::vector<core::PortSpec>& ports, const std::string& name) {
+  for (std::uint32_t i = 0; i < ports.size(); ++i) {
+    if (ports[i].name == name) return i;
+  }
+  return unconnected;
+}
+
+// The components on one cycle of `predecessors` among the nodes not yet ordered, in the
+// direction of the signal flow, starting at the lowest index.
+std::vector<std::uint32_t> find_cycle(const std::vector<std::vector<std::uint32_t>>& predecessors,
+                                      const std::vector<bool>& ordered) {
+  std::uint32_t node = 0;
+  while (ordered[node]) ++node;
+  // Every node left has a predecessor that is left too, so walking backwards must repeat.
+  std::vector<std::uint32_t> path;
+  std::vector<std::int64_t> position(predecessors.size(), -1);
+  while (position[node] < 0) {
+    position[node] = static_cast<std::int64_t>(path.size());
+    path.push_back(node);
+    for (std::uint32_t predecessor : predecessors[node]) {
+      if (!ordered[predecessor]) {
+        node = predecessor;
+        break;
+      }
+    }
+  }
+  std::vector<std::uint32_t> cycle(path.begin() + position[node], path.end());
+  std::reverse(cycle.begin(), cycle.end());
+  std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+  return cycle;
+}
+
+}  // namespace
+
+Plan compile(const std::vector<core::Component>& components,
+             const std::vector<core::Connection>& connections, const TypeRegistry& registry,
+             const CompileOptions& options) {
+  if (options.step_ns <= 0) core::throw_bad_request("the step size must be greater than 0");
+  const double dt = static_cast<double>(options.step_ns) * 1e-9;
+
+  Plan plan;
+  plan.step_ns = options.step_ns;
+  std::vector<CompiledComponent> compiled(components.size());
+  std::map<core::Id, std::uint32_t> index_of;
+  std::uint32_t next_slot = 0;
+  for (std::uint32_t i = 0; i < components.size(); ++i) {
+    const core::Component& component = components[i];
+    CompiledComponent& entry = compiled[i];
+    entry.component = &component;
+    entry.info = registry.find(component.type);
+    entry.behaviour = registry.behaviour(component.type);
+    if (entry.info == nullptr || entry.behaviour == nullptr) {
+      core::throw_unprocessable(fmt::format("component '{}' has the unknown type '{}'",
+                                            component.name, component.type));
+    }
+    entry.ports = entry.info->ports(component.parameters);
+    entry.first_output = next_slot;
+    for (const auto& port : entry.ports.outputs) {
+      plan.signals.push_back(PlannedSignal{component.name + "." + port.name, port.data_type,
+                                           next_slot++});
+    }
+    entry.input_slots.assign(entry.ports.inputs.size(), unconnected);
+    index_of[component.id] = i;
+    plan.components.push_back(component.name);
+  }
+
+  // Feedthrough connections order the blocks; the others only carry values between steps.
+  std::vector<std::vector<std::uint32_t>> successors(components.size());
+  std::vector<std::vector<std::uint32_t>> predecessors(components.size());
+  for (const auto& connection : connections) {
+    const auto source = index_of.find(connection.source.component_id);
+    const auto target = index_of.find(connection.target.component_id);
+    if (source == index_of.end() || target == index_of.end()) {
+      core::throw_unprocessable(
+          fmt::format("connection {} refers to a component that is not in the model",
+                      connection.id));
+    }
+    CompiledComponent& from = compiled[source->second];
+    CompiledComponent& to = compiled[target->second];
+    core::check_connection_ports(*from.component, *from.info, *to.component, *to.info,
+                                 connection);
+    const auto output = port_index(from.ports.outputs, connection.source.port);
+    const auto input = port_index(to.ports.inputs, connection.target.port);
+    if (to.input_slots[input] != unconnected) {
+      core::throw_unprocessable(fmt::format("input '{}.{}' has more than one driver",
+                                            to.component->name, connection.target.port),
+                                "", "input-already-driven");
+    }
+    to.input_slots[input] = from.first_output + output;
+    if (to.ports.inputs[input].feedthrough) {
+      successors[source->second].push_back(target->second);
+      predecessors[target->second].push_back(source->second);
+    }
+  }
+
+  plan.initial_signals.assign(next_slot, 0.0);
+  for (auto& entry : compiled) {
+    for (std::size_t i = 0; i < entry.input_slots.size(); ++i) {
+      if (entry.input_slots[i] != unconnected) continue;
+      entry.input_slots[i] = next_slot++;
+      plan.initial_signals.push_back(entry.ports.inputs[i].default_value);
+    }
+  }
+
+  // Kahn's algorithm, taking the lowest model index first, so that the order is the model's
+  // wherever the connections leave a choice: deterministic and easy to follow.
+  std::vector<std::uint32_t> waiting_for(components.size());
+  std::priority_queue<std::uint32_t, std::vector<std::uint32_t>, std::greater<>> ready;
+  for (std::uint32_t i = 0; i < components.size(); ++i) {
+    waiting_for[i] = static_cast<std::uint32_t>(predecessors[i].size());
+    if (waiting_for[i] == 0) ready.push(i);
+  }
+  std::vector<std::uint32_t> order;
+  std::vector<bool> ordered(components.size(), false);
+  while (!ready.empty()) {
+    const std::uint32_t next = ready.top();
+    ready.pop();
+    order.push_back(next);
+    ordered[next] = true;
+    for (std::uint32_t successor : successors[next]) {
+      if (--waiting_for[successor] == 0) ready.push(successor);
+    }
+  }
+  if (order.size() != components.size()) {
+    const auto cycle = find_cycle(predecessors, ordered);
+    std::string names;
+    for (std::uint32_t node : cycle) names += compiled[node].component->name + " -> ";
+    names += compiled[cycle.front()].component->name;
+    core::throw_unprocessable(
+        fmt::format("algebraic loop: {}; every input on it feeds through to the output in the "
+                    "same step. Break the loop with a block that has no feedthrough (unit_delay, "
+                    "integrator, pt1)",
+                    names),
+        "", "algebraic-loop");
+  }
+
+  for (std::uint32_t index : order) {
+    const CompiledComponent& entry = compiled[index];
+    const BlockSetup setup = entry.behaviour->setup(entry.component->parameters, dt,
+                                                    entry.input_slots.size());
+    plan.blocks.push_back(PlannedBlock{entry.behaviour->output, entry.behaviour->update,
+                                       static_cast<std::uint32_t>(plan.input_slots.size()),
+                                       entry.first_output,
+                                       static_cast<std::uint32_t>(plan.initial_state.size()),
+                                       static_cast<std::uint32_t>(plan.parameters.size()),
+                                       index});
+    plan.input_slots.insert(plan.input_slots.end(), entry.input_slots.begin(),
+                            entry.input_slots.end());
+    plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(),
+                           setup.parameters.end());
+    plan.initial_state.insert(plan.initial_state.end(), setup.state.begin(), setup.state.end());
+  }
+  return plan;
+}
+
+}  // namespace twinloop::sim
