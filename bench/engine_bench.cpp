@@ -93,10 +93,14 @@ void run_steps(benchmark::State& state, const Model& model) {
       benchmark::Counter::kIsRate);
 }
 
-void MixedChain10000(benchmark::State& state) { run_steps(state, mixed_chain(10'000)); }
+void MixedChain10000(benchmark::State& state) {
+  run_steps(state, mixed_chain(10'000));
+}
 BENCHMARK(MixedChain10000);
 
-void Grid100x100(benchmark::State& state) { run_steps(state, grid(100)); }
+void Grid100x100(benchmark::State& state) {
+  run_steps(state, grid(100));
+}
 BENCHMARK(Grid100x100);
 
 void Compile100000(benchmark::State& state) {
@@ -104,13 +108,15 @@ void Compile100000(benchmark::State& state) {
   std::size_t plan_bytes = 0;
   for (auto _ : state) {
     const Plan plan = model.compile();
-    plan_bytes = plan.blocks.size() * sizeof(twinloop::sim::PlannedBlock) +
-                 plan.input_slots.size() * sizeof(std::uint32_t) +
-                 (plan.parameters.size() + plan.initial_state.size() +
-                  plan.initial_signals.size()) *
-                     sizeof(double);
-    for (const auto& signal : plan.signals) plan_bytes += sizeof(signal) + signal.name.capacity();
-    for (const auto& name : plan.components) plan_bytes += sizeof(name) + name.capacity();
+    plan_bytes =
+        plan.blocks.size() * sizeof(twinloop::sim::PlannedBlock) +
+        plan.input_slots.size() * sizeof(std::uint32_t) +
+        (plan.parameters.size() + plan.initial_state.size() + plan.initial_signals.size()) *
+            sizeof(double);
+    for (const auto& signal : plan.signals)
+      plan_bytes += sizeof(signal) + signal.name.capacity();
+    for (const auto& name : plan.components)
+      plan_bytes += sizeof(name) + name.capacity();
     benchmark::DoNotOptimize(plan.blocks.data());
   }
   state.counters["plan_bytes_per_component"] =

@@ -8,37 +8,40 @@ namespace {
 
 using nlohmann::json;
 
-double number(const json& parameters, const char* name) { return parameters.at(name).get<double>(); }
+double number(const json& parameters, const char* name) {
+  return parameters.at(name).get<double>();
+}
 
 // Outputs the state (blocks without feedthrough).
-void output_state(const BlockCall& call) { call.outputs[0] = call.state[0]; }
+void output_state(const BlockCall& call) {
+  call.outputs[0] = call.state[0];
+}
 
 }  // namespace
 
 BlockBehaviour constant() {
-  return BlockBehaviour{
-      [](const json& parameters, double, std::size_t) {
-        return BlockSetup{{number(parameters, "value")}, {}};
-      },
-      [](const BlockCall& call) { call.outputs[0] = call.parameters[0]; },
-      nullptr};
+  return BlockBehaviour{[](const json& parameters, double, std::size_t) {
+                          return BlockSetup{{number(parameters, "value")}, {}};
+                        },
+                        [](const BlockCall& call) { call.outputs[0] = call.parameters[0]; },
+                        nullptr};
 }
 
 BlockBehaviour step() {
   // The step time in nanoseconds, so the switch happens at exactly the first step k with
   // k * dt >= step_time, without rounding in seconds.
-  return BlockBehaviour{
-      [](const json& parameters, double, std::size_t) {
-        return BlockSetup{{std::round(number(parameters, "step_time") * 1e9),
-                           number(parameters, "initial"), number(parameters, "final")},
-                          {}};
-      },
-      [](const BlockCall& call) {
-        call.outputs[0] = static_cast<double>(call.time_ns) >= call.parameters[0]
-                              ? call.parameters[2]
-                              : call.parameters[1];
-      },
-      nullptr};
+  return BlockBehaviour{[](const json& parameters, double, std::size_t) {
+                          return BlockSetup{
+                              {std::round(number(parameters, "step_time") * 1e9),
+                               number(parameters, "initial"), number(parameters, "final")},
+                              {}};
+                        },
+                        [](const BlockCall& call) {
+                          call.outputs[0] = static_cast<double>(call.time_ns) >= call.parameters[0]
+                                                ? call.parameters[2]
+                                                : call.parameters[1];
+                        },
+                        nullptr};
 }
 
 BlockBehaviour gain() {
@@ -46,37 +49,36 @@ BlockBehaviour gain() {
       [](const json& parameters, double, std::size_t) {
         return BlockSetup{{number(parameters, "k")}, {}};
       },
-      [](const BlockCall& call) { call.outputs[0] = call.parameters[0] * call.input(0); },
-      nullptr};
+      [](const BlockCall& call) { call.outputs[0] = call.parameters[0] * call.input(0); }, nullptr};
 }
 
 BlockBehaviour sum() {
   // Parameters: the number of inputs, then +1 or -1 per input.
-  return BlockBehaviour{
-      [](const json& parameters, double, std::size_t input_count) {
-        BlockSetup setup;
-        setup.parameters.push_back(static_cast<double>(input_count));
-        for (char sign : parameters.at("signs").get<std::string>()) {
-          setup.parameters.push_back(sign == '-' ? -1.0 : 1.0);
-        }
-        return setup;
-      },
-      [](const BlockCall& call) {
-        const auto count = static_cast<std::size_t>(call.parameters[0]);
-        double total = 0.0;
-        for (std::size_t i = 0; i < count; ++i) total += call.parameters[i + 1] * call.input(i);
-        call.outputs[0] = total;
-      },
-      nullptr};
+  return BlockBehaviour{[](const json& parameters, double, std::size_t input_count) {
+                          BlockSetup setup;
+                          setup.parameters.push_back(static_cast<double>(input_count));
+                          for (char sign : parameters.at("signs").get<std::string>()) {
+                            setup.parameters.push_back(sign == '-' ? -1.0 : 1.0);
+                          }
+                          return setup;
+                        },
+                        [](const BlockCall& call) {
+                          const auto count = static_cast<std::size_t>(call.parameters[0]);
+                          double total = 0.0;
+                          for (std::size_t i = 0; i < count; ++i)
+                            total += call.parameters[i + 1] * call.input(i);
+                          call.outputs[0] = total;
+                        },
+                        nullptr};
 }
 
 BlockBehaviour integrator() {
   // Exact for an input held constant over each step (zero-order hold): y += u * dt.
-  return BlockBehaviour{
-      [](const json& parameters, double, std::size_t) {
-        return BlockSetup{{}, {number(parameters, "initial")}};
-      },
-      output_state, [](const BlockCall& call) { call.state[0] += call.input(0) * call.dt; }};
+  return BlockBehaviour{[](const json& parameters, double, std::size_t) {
+                          return BlockSetup{{}, {number(parameters, "initial")}};
+                        },
+                        output_state,
+                        [](const BlockCall& call) { call.state[0] += call.input(0) * call.dt; }};
 }
 
 BlockBehaviour pt1() {
@@ -94,11 +96,10 @@ BlockBehaviour pt1() {
 }
 
 BlockBehaviour unit_delay() {
-  return BlockBehaviour{
-      [](const json& parameters, double, std::size_t) {
-        return BlockSetup{{}, {number(parameters, "initial")}};
-      },
-      output_state, [](const BlockCall& call) { call.state[0] = call.input(0); }};
+  return BlockBehaviour{[](const json& parameters, double, std::size_t) {
+                          return BlockSetup{{}, {number(parameters, "initial")}};
+                        },
+                        output_state, [](const BlockCall& call) { call.state[0] = call.input(0); }};
 }
 
 }  // namespace twinloop::sim::kernels

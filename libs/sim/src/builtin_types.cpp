@@ -4,6 +4,7 @@
 #include <string>
 
 #include "builtin_kernels.hpp"
+#include "library/library.hpp"
 #include "twinloop/sim/type_registry.hpp"
 
 namespace twinloop::sim {
@@ -168,6 +169,9 @@ void register_builtin_types(TypeRegistry& registry) {
   registry.add(integrator(), kernels::integrator());
   registry.add(pt1(), kernels::pt1());
   registry.add(unit_delay(), kernels::unit_delay());
+  library::register_sources(registry);
+  library::register_math(registry);
+  library::register_logic(registry);
 }
 
 }  // namespace twinloop::sim

@@ -37,7 +37,8 @@ std::uint32_t port_index(const std::vector<core::PortSpec>& ports, const std::st
 std::vector<std::uint32_t> find_cycle(const std::vector<std::vector<std::uint32_t>>& predecessors,
                                       const std::vector<bool>& ordered) {
   std::uint32_t node = 0;
-  while (ordered[node]) ++node;
+  while (ordered[node])
+    ++node;
   // Every node left has a predecessor that is left too, so walking backwards must repeat.
   std::vector<std::uint32_t> path;
   std::vector<std::int64_t> position(predecessors.size(), -1);
@@ -77,14 +78,14 @@ Plan compile(const std::vector<core::Component>& components,
     entry.info = registry.find(component.type);
     entry.behaviour = registry.behaviour(component.type);
     if (entry.info == nullptr || entry.behaviour == nullptr) {
-      core::throw_unprocessable(fmt::format("component '{}' has the unknown type '{}'",
-                                            component.name, component.type));
+      core::throw_unprocessable(
+          fmt::format("component '{}' has the unknown type '{}'", component.name, component.type));
     }
     entry.ports = entry.info->ports(component.parameters);
     entry.first_output = next_slot;
     for (const auto& port : entry.ports.outputs) {
-      plan.signals.push_back(PlannedSignal{component.name + "." + port.name, port.data_type,
-                                           next_slot++});
+      plan.signals.push_back(
+          PlannedSignal{component.name + "." + port.name, port.data_type, next_slot++});
     }
     entry.input_slots.assign(entry.ports.inputs.size(), unconnected);
     index_of[component.id] = i;
@@ -98,14 +99,12 @@ Plan compile(const std::vector<core::Component>& components,
     const auto source = index_of.find(connection.source.component_id);
     const auto target = index_of.find(connection.target.component_id);
     if (source == index_of.end() || target == index_of.end()) {
-      core::throw_unprocessable(
-          fmt::format("connection {} refers to a component that is not in the model",
-                      connection.id));
+      core::throw_unprocessable(fmt::format(
+          "connection {} refers to a component that is not in the model", connection.id));
     }
     CompiledComponent& from = compiled[source->second];
     CompiledComponent& to = compiled[target->second];
-    core::check_connection_ports(*from.component, *from.info, *to.component, *to.info,
-                                 connection);
+    core::check_connection_ports(*from.component, *from.info, *to.component, *to.info, connection);
     const auto output = port_index(from.ports.outputs, connection.source.port);
     const auto input = port_index(to.ports.inputs, connection.target.port);
     if (to.input_slots[input] != unconnected) {
@@ -151,7 +150,8 @@ Plan compile(const std::vector<core::Component>& components,
   if (order.size() != components.size()) {
     const auto cycle = find_cycle(predecessors, ordered);
     std::string names;
-    for (std::uint32_t node : cycle) names += compiled[node].component->name + " -> ";
+    for (std::uint32_t node : cycle)
+      names += compiled[node].component->name + " -> ";
     names += compiled[cycle.front()].component->name;
     core::throw_unprocessable(
         fmt::format("algebraic loop: {}; every input on it feeds through to the output in the "
@@ -163,18 +163,16 @@ Plan compile(const std::vector<core::Component>& components,
 
   for (std::uint32_t index : order) {
     const CompiledComponent& entry = compiled[index];
-    const BlockSetup setup = entry.behaviour->setup(entry.component->parameters, dt,
-                                                    entry.input_slots.size());
+    const BlockSetup setup =
+        entry.behaviour->setup(entry.component->parameters, dt, entry.input_slots.size());
     plan.blocks.push_back(PlannedBlock{entry.behaviour->output, entry.behaviour->update,
                                        static_cast<std::uint32_t>(plan.input_slots.size()),
                                        entry.first_output,
                                        static_cast<std::uint32_t>(plan.initial_state.size()),
-                                       static_cast<std::uint32_t>(plan.parameters.size()),
-                                       index});
+                                       static_cast<std::uint32_t>(plan.parameters.size()), index});
     plan.input_slots.insert(plan.input_slots.end(), entry.input_slots.begin(),
                             entry.input_slots.end());
-    plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(),
-                           setup.parameters.end());
+    plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(), setup.parameters.end());
     plan.initial_state.insert(plan.initial_state.end(), setup.state.begin(), setup.state.end());
   }
   return plan;

@@ -2,7 +2,9 @@
 
 namespace twinloop::sim {
 
-Simulator::Simulator(std::shared_ptr<const Plan> plan) : plan_(std::move(plan)) { reset(); }
+Simulator::Simulator(std::shared_ptr<const Plan> plan) : plan_(std::move(plan)) {
+  reset();
+}
 
 void Simulator::reset() {
   signals_ = plan_->initial_signals;

@@ -34,13 +34,13 @@ struct PlannedSignal {
 // simulations may share one plan.
 struct Plan {
   std::int64_t step_ns = 0;
-  std::vector<PlannedBlock> blocks;            // in execution order
-  std::vector<std::uint32_t> input_slots;      // per block, per input port
-  std::vector<double> parameters;              // packed per block
-  std::vector<double> initial_state;           // per block
-  std::vector<double> initial_signals;         // outputs, then the defaults of open inputs
-  std::vector<PlannedSignal> signals;          // every output, in component and port order
-  std::vector<std::string> components;         // names, in the model's order
+  std::vector<PlannedBlock> blocks;        // in execution order
+  std::vector<std::uint32_t> input_slots;  // per block, per input port
+  std::vector<double> parameters;          // packed per block
+  std::vector<double> initial_state;       // per block
+  std::vector<double> initial_signals;     // outputs, then the defaults of open inputs
+  std::vector<PlannedSignal> signals;      // every output, in component and port order
+  std::vector<std::string> components;     // names, in the model's order
 };
 
 struct CompileOptions {

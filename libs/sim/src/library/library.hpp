@@ -1,0 +1,12 @@
+#pragma once
+
+#include "twinloop/sim/type_registry.hpp"
+
+// The families of the built-in component library, one file each.
+namespace twinloop::sim::library {
+
+void register_sources(TypeRegistry& registry);  // sources.cpp
+void register_math(TypeRegistry& registry);     // math.cpp
+void register_logic(TypeRegistry& registry);    // logic.cpp
+
+}  // namespace twinloop::sim::library
