@@ -161,8 +161,10 @@ Plan compile(const std::vector<core::Component>& components,
         "", "algebraic-loop");
   }
 
+  std::vector<std::uint32_t> first_input(components.size());
   for (std::uint32_t index : order) {
     const CompiledComponent& entry = compiled[index];
+    first_input[index] = static_cast<std::uint32_t>(plan.input_slots.size());
     const BlockSetup setup =
         entry.behaviour->setup(entry.component->parameters, dt, entry.input_slots.size());
     plan.blocks.push_back(PlannedBlock{entry.behaviour->output, entry.behaviour->update,
@@ -174,6 +176,13 @@ Plan compile(const std::vector<core::Component>& components,
                             entry.input_slots.end());
     plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(), setup.parameters.end());
     plan.initial_state.insert(plan.initial_state.end(), setup.state.begin(), setup.state.end());
+  }
+  for (std::uint32_t index = 0; index < compiled.size(); ++index) {
+    const auto& inputs = compiled[index].ports.inputs;
+    for (std::uint32_t port = 0; port < inputs.size(); ++port) {
+      plan.inputs.push_back(PlannedSignal{compiled[index].component->name + "." + inputs[port].name,
+                                          inputs[port].data_type, first_input[index] + port});
+    }
   }
   return plan;
 }

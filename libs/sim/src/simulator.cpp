@@ -1,15 +1,31 @@
 #include "twinloop/sim/simulator.hpp"
 
+#include <algorithm>
+
 namespace twinloop::sim {
 
-Simulator::Simulator(std::shared_ptr<const Plan> plan) : plan_(std::move(plan)) {
-  reset();
+Simulator::Simulator(std::shared_ptr<const Plan> plan)
+    : plan_(std::move(plan)), input_slots_(plan_->input_slots) {
+  signals_ = plan_->initial_signals;
+  signals_.resize(plan_->initial_signals.size() + plan_->inputs.size(), 0.0);
+  state_ = plan_->initial_state;
 }
 
 void Simulator::reset() {
-  signals_ = plan_->initial_signals;
+  std::copy(plan_->initial_signals.begin(), plan_->initial_signals.end(), signals_.begin());
   state_ = plan_->initial_state;
   steps_done_ = 0;
+}
+
+void Simulator::set_override(std::uint32_t input, std::optional<double> value) {
+  const std::uint32_t position = plan_->inputs.at(input).slot;
+  if (!value) {
+    input_slots_[position] = plan_->input_slots[position];
+    return;
+  }
+  const auto override_slot = static_cast<std::uint32_t>(plan_->initial_signals.size() + input);
+  signals_[override_slot] = *value;
+  input_slots_[position] = override_slot;
 }
 
 void Simulator::step() {
@@ -24,7 +40,7 @@ void Simulator::step() {
                  static_cast<double>(time_ns) * 1e-9,
                  static_cast<double>(plan.step_ns) * 1e-9};
   const auto point_at = [&](const PlannedBlock& block) {
-    call.inputs = plan.input_slots.data() + block.first_input;
+    call.inputs = input_slots_.data() + block.first_input;
     call.outputs = signals_.data() + block.first_output;
     call.state = state_.data() + block.first_state;
     call.parameters = plan.parameters.data() + block.first_parameter;

@@ -22,7 +22,8 @@ struct PlannedBlock {
   std::uint32_t component = 0;        // index into Plan::components
 };
 
-// A signal of the model: an output port, named "component.port".
+// A port of the model, named "component.port". For an output, `slot` is its place in the
+// signal array; for an input, its place in Plan::input_slots.
 struct PlannedSignal {
   std::string name;
   core::SignalType data_type = core::SignalType::real;
@@ -40,6 +41,7 @@ struct Plan {
   std::vector<double> initial_state;       // per block
   std::vector<double> initial_signals;     // outputs, then the defaults of open inputs
   std::vector<PlannedSignal> signals;      // every output, in component and port order
+  std::vector<PlannedSignal> inputs;       // every input, in component and port order
   std::vector<std::string> components;     // names, in the model's order
 };
 

@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -16,9 +17,13 @@ class Simulator {
  public:
   explicit Simulator(std::shared_ptr<const Plan> plan);
 
-  // Back to step 0 with the initial states.
+  // Back to step 0 with the initial states; overrides stay.
   void reset();
   void step();
+
+  // Feeds the input (an index into Plan::inputs) with `value` instead of its driver from
+  // the next step on; nullopt gives it back to its driver.
+  void set_override(std::uint32_t input, std::optional<double> value);
 
   std::int64_t steps_done() const { return steps_done_; }
   // The time of the step computed last: (steps_done() - 1) * dt.
@@ -28,7 +33,8 @@ class Simulator {
 
  private:
   std::shared_ptr<const Plan> plan_;
-  std::vector<double> signals_;
+  std::vector<std::uint32_t> input_slots_;  // the plan's, with overridden inputs redirected
+  std::vector<double> signals_;             // the plan's signals, then one override per input
   std::vector<double> state_;
   std::int64_t steps_done_ = 0;
 };

@@ -1,0 +1,92 @@
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "twinloop/sim/simulator.hpp"
+
+namespace twinloop::sim {
+
+enum class RunState { created, running, paused, completed, stopped, failed };
+std::string_view to_string(RunState state);
+
+struct RunSettings {
+  std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
+  double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
+  std::vector<std::uint32_t> recorded;    // indices into Plan::signals
+  std::int64_t decimation = 1;            // record every n-th step
+  std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
+};
+
+struct RunStatistics {
+  RunState state = RunState::created;
+  std::int64_t steps_done = 0;
+  std::int64_t time_ns = 0;  // of the last computed step
+  double wall_seconds = 0.0;
+  std::int64_t overruns = 0;  // paced steps that started more than a step late
+  // Lateness of paced steps against their deadlines, over the most recent steps.
+  double jitter_p50 = 0.0, jitter_p99 = 0.0, jitter_max = 0.0;
+  bool recording_truncated = false;
+  std::string error;
+};
+
+// Recorded samples: for each recorded step its time and the recorded signals' values.
+struct Recording {
+  std::vector<std::int64_t> time_ns;
+  std::vector<double> values;  // row-major: one row of recorded signals per time
+};
+
+// One simulation run on its own thread. All members are safe to call from any thread.
+class SimulationRun {
+ public:
+  SimulationRun(std::shared_ptr<const Plan> plan, RunSettings settings);
+  ~SimulationRun();  // stops and joins the worker
+  SimulationRun(const SimulationRun&) = delete;
+  SimulationRun& operator=(const SimulationRun&) = delete;
+
+  // Each returns false when the run's state does not allow it (e.g. start twice).
+  bool start();
+  bool pause();
+  bool resume();
+  bool stop();
+  // One step while created or paused (a created run becomes paused).
+  bool step_once();
+
+  // Overrides an input ("component.port" index into Plan::inputs) from the next step on;
+  // nullopt gives it back to its driver.
+  void set_override(std::uint32_t input, std::optional<double> value);
+
+  RunStatistics statistics() const;
+  Recording recording() const;
+  const Plan& plan() const { return simulator_.plan(); }
+  const RunSettings& settings() const { return settings_; }
+
+ private:
+  void work();
+  void step_and_record();  // with mutex_ held
+  bool finished() const;   // with mutex_ held
+
+  const RunSettings settings_;
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  Simulator simulator_;
+  RunState state_ = RunState::created;
+  Recording recording_;
+  bool truncated_ = false;
+  std::string error_;
+  std::int64_t overruns_ = 0;
+  std::vector<double> lateness_;  // ring of the latest paced steps' lateness, seconds
+  std::size_t lateness_next_ = 0;
+  double lateness_max_ = 0.0;
+  std::chrono::steady_clock::duration wall_{};
+  std::thread worker_;
+};
+
+}  // namespace twinloop::sim

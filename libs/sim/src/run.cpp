@@ -1,0 +1,219 @@
+#include "twinloop/sim/run.hpp"
+
+#include <time.h>
+
+#include <algorithm>
+
+namespace twinloop::sim {
+
+namespace {
+
+constexpr std::size_t lateness_window = 4096;
+
+double quantile(std::vector<double> samples, double q) {
+  if (samples.empty()) return 0.0;
+  const auto index = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
+  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
+                   samples.end());
+  return samples[index];
+}
+
+timespec to_timespec(std::int64_t ns) {
+  return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
+}
+
+std::int64_t monotonic_ns() {
+  timespec now{};
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return static_cast<std::int64_t>(now.tv_sec) * 1'000'000'000 + now.tv_nsec;
+}
+
+}  // namespace
+
+std::string_view to_string(RunState state) {
+  switch (state) {
+    case RunState::created:
+      return "created";
+    case RunState::running:
+      return "running";
+    case RunState::paused:
+      return "paused";
+    case RunState::completed:
+      return "completed";
+    case RunState::stopped:
+      return "stopped";
+    case RunState::failed:
+      return "failed";
+  }
+  return "failed";
+}
+
+SimulationRun::SimulationRun(std::shared_ptr<const Plan> plan, RunSettings settings)
+    : settings_(std::move(settings)), simulator_(std::move(plan)) {
+  lateness_.reserve(lateness_window);
+}
+
+SimulationRun::~SimulationRun() {
+  stop();
+  if (worker_.joinable()) worker_.join();
+}
+
+bool SimulationRun::finished() const {
+  return settings_.last_step && simulator_.steps_done() > *settings_.last_step;
+}
+
+void SimulationRun::step_and_record() {
+  const std::int64_t k = simulator_.steps_done();
+  simulator_.step();
+  if (k % settings_.decimation != 0 || truncated_) return;
+  if (recording_.values.size() + settings_.recorded.size() > settings_.max_recorded_values) {
+    truncated_ = true;
+    return;
+  }
+  recording_.time_ns.push_back(simulator_.time_ns());
+  const auto signals = simulator_.signals();
+  for (std::uint32_t index : settings_.recorded) {
+    recording_.values.push_back(signals[simulator_.plan().signals[index].slot]);
+  }
+}
+
+bool SimulationRun::start() {
+  std::lock_guard lock(mutex_);
+  if (state_ != RunState::created && state_ != RunState::paused) return false;
+  if (worker_.joinable()) {
+    if (state_ != RunState::paused) return false;
+    state_ = RunState::running;
+    wake_.notify_all();
+    return true;
+  }
+  state_ = RunState::running;
+  worker_ = std::thread([this] { work(); });
+  return true;
+}
+
+bool SimulationRun::pause() {
+  std::lock_guard lock(mutex_);
+  if (state_ != RunState::running) return false;
+  state_ = RunState::paused;
+  return true;
+}
+
+bool SimulationRun::resume() {
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != RunState::paused) return false;
+  }
+  return start();
+}
+
+bool SimulationRun::stop() {
+  std::lock_guard lock(mutex_);
+  if (state_ == RunState::completed || state_ == RunState::stopped ||
+      state_ == RunState::failed) {
+    return false;
+  }
+  state_ = RunState::stopped;
+  wake_.notify_all();
+  return true;
+}
+
+bool SimulationRun::step_once() {
+  std::lock_guard lock(mutex_);
+  if (state_ != RunState::created && state_ != RunState::paused) return false;
+  if (finished()) return false;
+  try {
+    step_and_record();
+  } catch (const std::exception& error) {
+    state_ = RunState::failed;
+    error_ = error.what();
+    return true;
+  }
+  state_ = finished() ? RunState::completed : RunState::paused;
+  return true;
+}
+
+void SimulationRun::set_override(std::uint32_t input, std::optional<double> value) {
+  std::lock_guard lock(mutex_);
+  simulator_.set_override(input, value);
+}
+
+void SimulationRun::work() {
+  const std::int64_t step_ns = simulator_.plan().step_ns;
+  std::unique_lock lock(mutex_);
+  // Deadlines count from the step at which pacing (re)started, so a pause does not make the
+  // run race to catch up afterwards.
+  std::int64_t paced_from_step = simulator_.steps_done();
+  std::int64_t paced_from_ns = monotonic_ns();
+  auto wall_from = std::chrono::steady_clock::now();
+  while (true) {
+    if (state_ == RunState::paused) {
+      wall_ += std::chrono::steady_clock::now() - wall_from;
+      wake_.wait(lock, [&] { return state_ != RunState::paused; });
+      wall_from = std::chrono::steady_clock::now();
+      paced_from_step = simulator_.steps_done();
+      paced_from_ns = monotonic_ns();
+    }
+    if (state_ != RunState::running) break;
+    if (finished()) {
+      state_ = RunState::completed;
+      break;
+    }
+    if (settings_.realtime_factor > 0.0) {
+      const auto offset = static_cast<double>(simulator_.steps_done() - paced_from_step) *
+                          static_cast<double>(step_ns) / settings_.realtime_factor;
+      const std::int64_t deadline = paced_from_ns + static_cast<std::int64_t>(offset);
+      lock.unlock();
+      const timespec wake_at = to_timespec(deadline);
+      while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake_at, nullptr) == EINTR) {
+      }
+      const double late = static_cast<double>(monotonic_ns() - deadline) * 1e-9;
+      lock.lock();
+      if (state_ != RunState::running) continue;
+      if (late * settings_.realtime_factor > static_cast<double>(step_ns) * 1e-9) ++overruns_;
+      if (lateness_.size() < lateness_window) {
+        lateness_.push_back(late);
+      } else {
+        lateness_[lateness_next_] = late;
+        lateness_next_ = (lateness_next_ + 1) % lateness_window;
+      }
+      lateness_max_ = std::max(lateness_max_, late);
+    }
+    try {
+      step_and_record();
+    } catch (const std::exception& error) {
+      state_ = RunState::failed;
+      error_ = error.what();
+      break;
+    }
+    if (settings_.realtime_factor == 0.0 && simulator_.steps_done() % 1024 == 0) {
+      // Let readers of the status and the recording in between long free-running stretches.
+      lock.unlock();
+      std::this_thread::yield();
+      lock.lock();
+    }
+  }
+  wall_ += std::chrono::steady_clock::now() - wall_from;
+}
+
+RunStatistics SimulationRun::statistics() const {
+  std::lock_guard lock(mutex_);
+  RunStatistics statistics;
+  statistics.state = state_;
+  statistics.steps_done = simulator_.steps_done();
+  statistics.time_ns = simulator_.steps_done() == 0 ? 0 : simulator_.time_ns();
+  statistics.wall_seconds = std::chrono::duration<double>(wall_).count();
+  statistics.overruns = overruns_;
+  statistics.jitter_p50 = quantile(lateness_, 0.5);
+  statistics.jitter_p99 = quantile(lateness_, 0.99);
+  statistics.jitter_max = lateness_max_;
+  statistics.recording_truncated = truncated_;
+  statistics.error = error_;
+  return statistics;
+}
+
+Recording SimulationRun::recording() const {
+  std::lock_guard lock(mutex_);
+  return recording_;
+}
+
+}  // namespace twinloop::sim
