@@ -7,6 +7,7 @@
 #include "responses.hpp"
 #include "router.hpp"
 #include "routes.hpp"
+#include "simulations.hpp"
 #include "twinloop/core/embedded_file.hpp"
 #include "twinloop/core/error.hpp"
 
@@ -26,13 +27,15 @@ std::string_view openapi_document() {
 }  // namespace
 
 struct Application::Impl {
-  Services services;
   ApplicationOptions options;
   Router router;
   HttpMetrics metrics;
 
-  Impl(store::Store& store, const core::TypeCatalogue& catalogue, ApplicationOptions opts)
-      : services{store, catalogue}, options(std::move(opts)) {
+  SimulationRegistry simulations;
+  Services services;
+
+  Impl(store::Store& store, const sim::TypeRegistry& registry, ApplicationOptions opts)
+      : options(std::move(opts)), services{store, registry, simulations} {
     add_service_routes();
     add_catalogue_routes(router, services);
     add_project_routes(router, services);
@@ -40,6 +43,7 @@ struct Application::Impl {
     add_model_document_routes(router, services);
     add_component_routes(router, services);
     add_connection_routes(router, services);
+    add_simulation_routes(router, services);
   }
 
   void add_service_routes() {
@@ -135,9 +139,9 @@ struct Application::Impl {
   }
 };
 
-Application::Application(store::Store& store, const core::TypeCatalogue& catalogue,
+Application::Application(store::Store& store, const sim::TypeRegistry& registry,
                          ApplicationOptions options)
-    : impl_(std::make_unique<Impl>(store, catalogue, std::move(options))) {}
+    : impl_(std::make_unique<Impl>(store, registry, std::move(options))) {}
 
 Application::~Application() = default;
 

@@ -22,17 +22,6 @@ namespace {
 constexpr std::string_view document_format = "twinloop.model";
 constexpr int document_format_version = 1;
 
-std::string utc_now() {
-  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
-  const auto days = std::chrono::floor<std::chrono::days>(now);
-  const std::chrono::year_month_day date{days};
-  const std::chrono::hh_mm_ss time{now - days};
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
-                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                     time.hours().count(), time.minutes().count(), time.seconds().count(),
-                     time.subseconds().count());
-}
-
 json export_document(store::Store& store, const core::Model& model) {
   const auto components = store.all_components(model.id);
   const auto connections = store.all_connections(model.id);

@@ -3,10 +3,23 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <chrono>
 
 #include "twinloop/core/error.hpp"
 
 namespace twinloop::api {
+
+std::string utc_now() {
+  const auto now = std::chrono::floor<std::chrono::milliseconds>(std::chrono::system_clock::now());
+  const auto days = std::chrono::floor<std::chrono::days>(now);
+  const std::chrono::year_month_day date{days};
+  const std::chrono::hh_mm_ss time{now - days};
+  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                     static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                     time.hours().count(), time.minutes().count(), time.seconds().count(),
+                     time.subseconds().count());
+}
+
 
 Response json_response(int status, const nlohmann::json& body) {
   return json_text_response(status,

@@ -29,6 +29,9 @@ Response created(const Entity& entity, std::string location) {
 
 Response no_content();
 
+// Now as ISO 8601 UTC with milliseconds, like the store's timestamps.
+std::string utc_now();
+
 // limit (1..1000, default 50) and offset (>= 0, default 0) from the query; a bad value is a
 // bad_request naming the query parameter.
 store::PageRequest page_request(const Call& call);

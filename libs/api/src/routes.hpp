@@ -1,7 +1,7 @@
 #pragma once
 
 #include "router.hpp"
-#include "twinloop/core/component_type.hpp"
+#include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
 namespace twinloop::api {
@@ -9,7 +9,8 @@ namespace twinloop::api {
 // What handlers work with.
 struct Services {
   store::Store& store;
-  const core::TypeCatalogue& catalogue;
+  const sim::TypeRegistry& catalogue;
+  class SimulationRegistry& simulations;
 };
 
 void add_project_routes(Router& router, Services services);
@@ -18,5 +19,6 @@ void add_component_routes(Router& router, Services services);
 void add_connection_routes(Router& router, Services services);
 void add_model_document_routes(Router& router, Services services);
 void add_catalogue_routes(Router& router, Services services);
+void add_simulation_routes(Router& router, Services services);
 
 }  // namespace twinloop::api

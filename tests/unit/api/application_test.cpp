@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <set>
+#include <thread>
 
 #include "twinloop/sim/type_registry.hpp"
 
@@ -371,6 +373,84 @@ TEST_F(ApiTest, OpenApiDocumentsEveryRoute) {
     ASSERT_TRUE(document["paths"].contains(pattern)) << pattern;
     EXPECT_TRUE(document["paths"][pattern].contains(lower)) << method << " " << pattern;
   }
+}
+
+class SimulationApiTest : public ApiTest {
+ protected:
+  void SetUp() override {
+    ApiTest::SetUp();
+    step_ = component("u", "step", {{"step_time", 0.0}});
+    lag_ = component("lag", "pt1", {{"t", 0.5}});
+    ASSERT_EQ(connect(step_, "y", lag_, "u").status, 201);
+  }
+  json wait_for(const json& simulation, const std::string& state) {
+    const auto path = "/api/v1/simulations/" + simulation["id"].dump();
+    while (true) {
+      auto current = body_of(call("GET", path));
+      if (current["state"] == state || current["state"] == "failed") return current;
+      std::this_thread::yield();
+    }
+  }
+  json step_;
+  json lag_;
+};
+
+TEST_F(SimulationApiTest, RunsToTheEndAndServesResults) {
+  const auto simulation =
+      created(models_ + "/simulations", {{"end_time", 1.0}, {"record", {"lag.y"}}});
+  EXPECT_EQ(simulation["state"], "created");
+  EXPECT_EQ(simulation["step_size"], 0.01);  // the model's
+  const auto path = "/api/v1/simulations/" + simulation["id"].dump();
+  ASSERT_EQ(call("POST", path + "/start").status, 200);
+  const auto done = wait_for(simulation, "completed");
+  EXPECT_EQ(done["state"], "completed");
+  EXPECT_EQ(done["steps"], 101);
+  const auto results = body_of(call("GET", path + "/results"));
+  ASSERT_EQ(results["time"].size(), 101u);
+  const auto& lag = results["signals"]["lag.y"];
+  EXPECT_NEAR(lag[50].get<double>(), 1.0 - std::exp(-0.5 / 0.5), 1e-12);
+  const auto csv = call("GET", path + "/results?format=csv");
+  EXPECT_EQ(csv.content_type, "text/csv; charset=utf-8");
+  EXPECT_EQ(csv.body.substr(0, csv.body.find('\n')), "time,lag.y");
+  problem_field(call("POST", path + "/start"), 409);
+  EXPECT_EQ(problem_field(call("GET", path + "/results?signals=nope.y"), 400), "?signals");
+  EXPECT_EQ(problem_field(call("GET", path + "/results?format=xml"), 400), "?format");
+  EXPECT_EQ(call("DELETE", path).status, 204);
+  problem_field(call("GET", path), 404);
+}
+
+TEST_F(SimulationApiTest, StepsAndOverridesByHand) {
+  const auto simulation = created(models_ + "/simulations", {{"step_size", 0.1}});
+  const auto path = "/api/v1/simulations/" + simulation["id"].dump();
+  EXPECT_EQ(body_of(call("POST", path + "/step"))["steps"], 1);
+  auto patched = patch(path, {{"overrides", {{"lag.u", 0.0}}}});
+  ASSERT_EQ(patched.status, 200) << patched.body;
+  EXPECT_EQ(body_of(patched)["overrides"]["lag.u"], 0.0);
+  EXPECT_EQ(problem_field(patch(path, {{"overrides", {{"lag.y", 1.0}}}}), 422), "/overrides/lag.y");
+  EXPECT_EQ(problem_field(patch(path, {{"overrides", {{"lag.u", true}}}}), 422), "/overrides/lag.u");
+  EXPECT_EQ(body_of(patch(path, {{"overrides", {{"lag.u", nullptr}}}}))["overrides"], json::object());
+  EXPECT_EQ(body_of(call("POST", path + "/stop"))["state"], "stopped");
+}
+
+TEST_F(SimulationApiTest, BadSettingsAre422) {
+  const auto simulations = models_ + "/simulations";
+  EXPECT_EQ(problem_field(post(simulations, {{"step_size", -0.1}}), 422), "/step_size");
+  EXPECT_EQ(problem_field(post(simulations, {{"end_time", -1}}), 422), "/end_time");
+  EXPECT_EQ(problem_field(post(simulations, {{"realtime_factor", -1}}), 422), "/realtime_factor");
+  EXPECT_EQ(problem_field(post(simulations, {{"decimation", 0}}), 422), "/decimation");
+  EXPECT_EQ(problem_field(post(simulations, {{"record", {"lag.y", "nope.y"}}}), 422), "/record/1");
+  EXPECT_EQ(problem_field(post(simulations, {{"step_size", "fast"}}), 400), "/step_size");
+}
+
+TEST_F(SimulationApiTest, AlgebraicLoopIs422NamingTheCycle) {
+  const auto a = component("a", "gain");
+  const auto b = component("b", "gain");
+  ASSERT_EQ(connect(a, "y", b, "u").status, 201);
+  ASSERT_EQ(connect(b, "y", a, "u").status, 201);
+  const auto response = post(models_ + "/simulations", json::object());
+  problem_field(response, 422);
+  EXPECT_EQ(body_of(response)["type"], "urn:twinloop:problem:algebraic-loop");
+  EXPECT_NE(body_of(response)["detail"].get<std::string>().find("a -> b -> a"), std::string::npos);
 }
 
 TEST_F(ApiTest, RootRedirectsToTheDocumentation) {

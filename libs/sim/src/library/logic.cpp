@@ -46,8 +46,9 @@ PortSpec int_output(std::string name, std::string description) {
 }
 
 PortSpec elapsed_time_output() {
-  return PortSpec{"ET", SignalType::real, "s", 0.0, false,
-                  "Elapsed time in seconds, from 0 up to PT (see the type's timing rule)."};
+  return PortSpec{"ET",  SignalType::real,
+                  "s",   0.0,
+                  false, "Elapsed time in seconds, from 0 up to PT (see the type's timing rule)."};
 }
 
 ParameterSpec integer_parameter(std::string name, std::int64_t default_value, double min,
@@ -90,11 +91,14 @@ ParameterSpec preset_value_parameter(std::string description) {
 
 // and, or, xor: `inputs` bool inputs IN1..INn, one bool output OUT.
 ComponentTypeInfo gate(std::string type, std::string description, std::string input_role) {
-  ParameterSpec inputs = integer_parameter(
-      "inputs", 2, static_cast<double>(min_gate_inputs), static_cast<double>(max_gate_inputs),
-      "The number of inputs n; the inputs are IN1..INn.");
+  ParameterSpec inputs = integer_parameter("inputs", 2, static_cast<double>(min_gate_inputs),
+                                           static_cast<double>(max_gate_inputs),
+                                           "The number of inputs n; the inputs are IN1..INn.");
   return ComponentTypeInfo{
-      std::move(type), "logic", std::move(description), {inputs},
+      std::move(type),
+      "logic",
+      std::move(description),
+      {inputs},
       [input_role](const json& parameters) {
         const auto count = parameters.at("inputs").get<std::int64_t>();
         Ports ports;
@@ -107,18 +111,20 @@ ComponentTypeInfo gate(std::string type, std::string description, std::string in
 }
 
 ComponentTypeInfo not_gate() {
-  return ComponentTypeInfo{"not", "logic", "Negation: OUT := NOT IN.", {}, [](const json&) {
-                             return Ports{{bool_input("IN", "The operand.")},
-                                          {bool_output("OUT", "NOT IN.")}};
-                           }};
+  return ComponentTypeInfo{
+      "not", "logic", "Negation: OUT := NOT IN.", {}, [](const json&) {
+        return Ports{{bool_input("IN", "The operand.")}, {bool_output("OUT", "NOT IN.")}};
+      }};
 }
 
 ComponentTypeInfo r_trig() {
   return ComponentTypeInfo{
-      "r_trig", "logic",
+      "r_trig",
+      "logic",
       "Rising edge detector (IEC 61131-3 R_TRIG): Q := CLK AND NOT M; M := CLK, with M FALSE "
       "at the start, so CLK already TRUE in the first step counts as a rising edge.",
-      {}, [](const json&) {
+      {},
+      [](const json&) {
         return Ports{{bool_input("CLK", "The signal watched for a rising edge.")},
                      {bool_output("Q", "TRUE for exactly the step in which CLK rose.")}};
       }};
@@ -126,10 +132,12 @@ ComponentTypeInfo r_trig() {
 
 ComponentTypeInfo f_trig() {
   return ComponentTypeInfo{
-      "f_trig", "logic",
+      "f_trig",
+      "logic",
       "Falling edge detector (IEC 61131-3 F_TRIG): Q := NOT CLK AND NOT M; M := NOT CLK, with "
       "M FALSE at the start, so CLK FALSE in the first step counts as a falling edge.",
-      {}, [](const json&) {
+      {},
+      [](const json&) {
         return Ports{{bool_input("CLK", "The signal watched for a falling edge.")},
                      {bool_output("Q", "TRUE for exactly the step in which CLK fell.")}};
       }};
@@ -137,8 +145,10 @@ ComponentTypeInfo f_trig() {
 
 ComponentTypeInfo sr() {
   return ComponentTypeInfo{
-      "sr", "logic",
-      "Set-dominant bistable (IEC 61131-3 SR): Q1 := S1 OR (NOT R AND Q1); Q1 starts FALSE.", {},
+      "sr",
+      "logic",
+      "Set-dominant bistable (IEC 61131-3 SR): Q1 := S1 OR (NOT R AND Q1); Q1 starts FALSE.",
+      {},
       [](const json&) {
         return Ports{{bool_input("S1", "Set; wins over R."), bool_input("R", "Reset.")},
                      {bool_output("Q1", "The stored bit.")}};
@@ -147,9 +157,11 @@ ComponentTypeInfo sr() {
 
 ComponentTypeInfo rs() {
   return ComponentTypeInfo{
-      "rs", "logic",
+      "rs",
+      "logic",
       "Reset-dominant bistable (IEC 61131-3 RS): Q1 := NOT R1 AND (S OR Q1); Q1 starts FALSE.",
-      {}, [](const json&) {
+      {},
+      [](const json&) {
         return Ports{{bool_input("S", "Set."), bool_input("R1", "Reset; wins over S.")},
                      {bool_output("Q1", "The stored bit.")}};
       }};
@@ -157,39 +169,47 @@ ComponentTypeInfo rs() {
 
 ComponentTypeInfo ton() {
   return ComponentTypeInfo{
-      "ton", "logic",
+      "ton",
+      "logic",
       "On-delay timer (IEC 61131-3 TON): Q becomes TRUE once IN has been TRUE for PT and falls "
       "with IN. With IN TRUE since the step at time t0, Q is TRUE in every step with "
       "t - t0 >= pt, and ET = min(t - t0, pt); while IN is FALSE, Q is FALSE and ET is 0.",
-      {preset_time_parameter("PT, the delay from IN rising to Q rising.")}, [](const json&) {
-        return Ports{{bool_input("IN", "Starts the delay when it rises; resets the timer when "
-                                       "FALSE.")},
+      {preset_time_parameter("PT, the delay from IN rising to Q rising.")},
+      [](const json&) {
+        return Ports{{bool_input("IN",
+                                 "Starts the delay when it rises; resets the timer when "
+                                 "FALSE.")},
                      {bool_output("Q", "IN, delayed by PT on rising."), elapsed_time_output()}};
       }};
 }
 
 ComponentTypeInfo tof() {
   return ComponentTypeInfo{
-      "tof", "logic",
+      "tof",
+      "logic",
       "Off-delay timer (IEC 61131-3 TOF): Q is TRUE while IN is TRUE and for PT after IN "
       "falls. With IN FALSE since the step at time t0 (after having been TRUE), Q is TRUE in "
       "every step with t - t0 < pt, and ET = min(t - t0, pt); while IN is TRUE, Q is TRUE and "
       "ET is 0. Before IN was ever TRUE, Q is FALSE and ET is 0.",
-      {preset_time_parameter("PT, the delay from IN falling to Q falling.")}, [](const json&) {
-        return Ports{{bool_input("IN", "Q follows it at once when it rises and PT late when it "
-                                       "falls.")},
+      {preset_time_parameter("PT, the delay from IN falling to Q falling.")},
+      [](const json&) {
+        return Ports{{bool_input("IN",
+                                 "Q follows it at once when it rises and PT late when it "
+                                 "falls.")},
                      {bool_output("Q", "IN, delayed by PT on falling."), elapsed_time_output()}};
       }};
 }
 
 ComponentTypeInfo tp() {
   return ComponentTypeInfo{
-      "tp", "logic",
+      "tp",
+      "logic",
       "Pulse timer (IEC 61131-3 TP): a rising edge of IN while no pulse is running, in the step "
       "at time t0, makes Q TRUE in every step with t - t0 < pt, whatever IN does meanwhile (not "
       "retriggerable). ET = t - t0 during the pulse; after it, ET stays at pt while IN stays "
       "TRUE and returns to 0 in the first step IN is FALSE.",
-      {preset_time_parameter("PT, the length of the pulse.")}, [](const json&) {
+      {preset_time_parameter("PT, the length of the pulse.")},
+      [](const json&) {
         return Ports{{bool_input("IN", "A rising edge starts a pulse when none is running.")},
                      {bool_output("Q", "The pulse."), elapsed_time_output()}};
       }};
@@ -197,10 +217,12 @@ ComponentTypeInfo tp() {
 
 ComponentTypeInfo ctu() {
   return ComponentTypeInfo{
-      "ctu", "logic",
+      "ctu",
+      "logic",
       "Up counter (IEC 61131-3 CTU): CV starts at 0; if R then CV := 0, else a rising edge of "
       "CU adds 1 (up to 2147483647). Q := CV >= PV.",
-      {preset_value_parameter("PV, the count at which Q becomes TRUE.")}, [](const json&) {
+      {preset_value_parameter("PV, the count at which Q becomes TRUE.")},
+      [](const json&) {
         return Ports{{bool_input("CU", "Counts up on each rising edge."),
                       bool_input("R", "Resets CV to 0; wins over CU.")},
                      {bool_output("Q", "CV >= PV."), int_output("CV", "The count.")}};
@@ -209,10 +231,12 @@ ComponentTypeInfo ctu() {
 
 ComponentTypeInfo ctd() {
   return ComponentTypeInfo{
-      "ctd", "logic",
+      "ctd",
+      "logic",
       "Down counter (IEC 61131-3 CTD): CV starts at 0; if LD then CV := PV, else a rising edge "
       "of CD subtracts 1 (down to -2147483648). Q := CV <= 0.",
-      {preset_value_parameter("PV, the value LD loads into CV.")}, [](const json&) {
+      {preset_value_parameter("PV, the value LD loads into CV.")},
+      [](const json&) {
         return Ports{{bool_input("CD", "Counts down on each rising edge."),
                       bool_input("LD", "Loads PV into CV; wins over CD.")},
                      {bool_output("Q", "CV <= 0."), int_output("CV", "The count.")}};
@@ -221,7 +245,8 @@ ComponentTypeInfo ctd() {
 
 ComponentTypeInfo ctud() {
   return ComponentTypeInfo{
-      "ctud", "logic",
+      "ctud",
+      "logic",
       "Up-down counter (IEC 61131-3 CTUD): CV starts at 0; if R then CV := 0, else if LD then "
       "CV := PV, else a rising edge of CU alone adds 1 and of CD alone subtracts 1 (rising "
       "edges of both in the same step cancel). QU := CV >= PV; QD := CV <= 0.",
@@ -239,8 +264,12 @@ ComponentTypeInfo ctud() {
 // ---------------------------------------------------------------------------------------
 // Kernels
 
-bool is_true(double signal) { return signal != 0.0; }
-double signal_of(bool value) { return value ? 1.0 : 0.0; }
+bool is_true(double signal) {
+  return signal != 0.0;
+}
+double signal_of(bool value) {
+  return value ? 1.0 : 0.0;
+}
 
 // Times in nanoseconds are kept in two doubles (the upper and lower 32 bits), so they stay
 // exact however long a simulation runs; one double is exact only up to 2^53 ns (104 days).
@@ -254,7 +283,9 @@ std::int64_t load_ns(const double* slot) {
          static_cast<std::int64_t>(slot[1]);
 }
 
-double seconds(std::int64_t ns) { return static_cast<double>(ns) / 1e9; }
+double seconds(std::int64_t ns) {
+  return static_cast<double>(ns) / 1e9;
+}
 
 // A block's step as one function: from the inputs at t and the stored state, the outputs
 // (into `outputs`) and the state after the step (into `next`). `next` must not alias the
@@ -311,12 +342,18 @@ void xor_output(const BlockCall& call) {
   call.outputs[0] = signal_of(odd);
 }
 
-void not_output(const BlockCall& call) { call.outputs[0] = signal_of(!is_true(call.input(0))); }
+void not_output(const BlockCall& call) {
+  call.outputs[0] = signal_of(!is_true(call.input(0)));
+}
 
-BlockSetup no_parameters(const json&, double, std::size_t) { return BlockSetup{{}, {}}; }
+BlockSetup no_parameters(const json&, double, std::size_t) {
+  return BlockSetup{{}, {}};
+}
 
 // Edge detectors and bistables: state [M] or [Q1], FALSE at the start.
-BlockSetup one_bit_state(const json&, double, std::size_t) { return BlockSetup{{}, {0.0}}; }
+BlockSetup one_bit_state(const json&, double, std::size_t) {
+  return BlockSetup{{}, {0.0}};
+}
 
 void evaluate_r_trig(const BlockCall& call, double* next, double* outputs) {
   const bool clk = is_true(call.input(0));

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "twinloop/api/http_message.hpp"
-#include "twinloop/core/component_type.hpp"
+#include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
 namespace twinloop::api {
@@ -23,7 +23,7 @@ struct ApplicationOptions {
 // Safe to call from many threads at once.
 class Application final : public RequestHandler {
  public:
-  Application(store::Store& store, const core::TypeCatalogue& catalogue,
+  Application(store::Store& store, const sim::TypeRegistry& registry,
               ApplicationOptions options);
   ~Application();
   Application(const Application&) = delete;
