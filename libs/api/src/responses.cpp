@@ -20,7 +20,6 @@ std::string utc_now() {
                      time.subseconds().count());
 }
 
-
 Response json_response(int status, const nlohmann::json& body) {
   return json_text_response(status,
                             body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));

@@ -133,17 +133,15 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   simulation->realtime_factor = settings.realtime_factor;
   if (const auto decimation = fields.nullable_number("decimation"); decimation && *decimation) {
     if (**decimation < 1 || **decimation != std::floor(**decimation) || **decimation > 1e9) {
-      core::throw_unprocessable("'decimation' must be a whole number of at least 1",
-                                "/decimation");
+      core::throw_unprocessable("'decimation' must be a whole number of at least 1", "/decimation");
     }
     settings.decimation = static_cast<std::int64_t>(**decimation);
   }
   simulation->decimation = settings.decimation;
 
-  auto plan = std::make_shared<const sim::Plan>(
-      sim::compile(services.store.all_components(model.id),
-                   services.store.all_connections(model.id), services.catalogue,
-                   sim::CompileOptions{step_ns}));
+  auto plan = std::make_shared<const sim::Plan>(sim::compile(
+      services.store.all_components(model.id), services.store.all_connections(model.id),
+      services.catalogue, sim::CompileOptions{step_ns}));
 
   if (const json* record = fields.array("record")) {
     for (std::size_t i = 0; i < record->size(); ++i) {
@@ -151,7 +149,8 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
       if (!(*record)[i].is_string()) core::throw_bad_request("signal names are strings", pointer);
       const auto& name = (*record)[i].get_ref<const std::string&>();
       std::uint32_t index = 0;
-      while (index < plan->signals.size() && plan->signals[index].name != name) ++index;
+      while (index < plan->signals.size() && plan->signals[index].name != name)
+        ++index;
       if (index == plan->signals.size()) {
         core::throw_unprocessable(
             fmt::format("the model has no output signal '{}' (signals are named "
@@ -178,7 +177,8 @@ void apply_overrides(Simulation& simulation, const json& overrides) {
   for (const auto& [name, value] : overrides.items()) {
     const std::string pointer = "/overrides/" + core::json_pointer_token(name);
     std::uint32_t input = 0;
-    while (input < plan.inputs.size() && plan.inputs[input].name != name) ++input;
+    while (input < plan.inputs.size() && plan.inputs[input].name != name)
+      ++input;
     if (input == plan.inputs.size()) {
       core::throw_unprocessable(
           fmt::format("the model has no input '{}' (overrides name inputs as component.port)",
@@ -197,10 +197,9 @@ void apply_overrides(Simulation& simulation, const json& overrides) {
     } else if (type == core::SignalType::real && value.is_number()) {
       number = value.get<double>();
     } else {
-      core::throw_unprocessable(
-          fmt::format("input '{}' takes {} values (or null to release it)", name,
-                      core::to_string(type)),
-          pointer);
+      core::throw_unprocessable(fmt::format("input '{}' takes {} values (or null to release it)",
+                                            name, core::to_string(type)),
+                                pointer);
     }
     simulation.run->set_override(input, number);
     std::lock_guard lock(simulation.overrides_mutex);
@@ -217,7 +216,8 @@ std::vector<std::size_t> result_columns(const Simulation& simulation, const Call
   std::vector<std::size_t> columns;
   const auto wanted = call.query_parameter("signals");
   if (!wanted || wanted->empty()) {
-    for (std::size_t i = 0; i < simulation.recorded.size(); ++i) columns.push_back(i);
+    for (std::size_t i = 0; i < simulation.recorded.size(); ++i)
+      columns.push_back(i);
     return columns;
   }
   std::string_view rest = *wanted;
@@ -226,7 +226,8 @@ std::vector<std::size_t> result_columns(const Simulation& simulation, const Call
     const auto name = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     std::size_t column = 0;
-    while (column < simulation.recorded.size() && simulation.recorded[column] != name) ++column;
+    while (column < simulation.recorded.size() && simulation.recorded[column] != name)
+      ++column;
     if (column == simulation.recorded.size()) {
       const std::string detail =
           fmt::format("signal '{}' is not recorded by this simulation", name);
@@ -252,11 +253,13 @@ Response results(const Simulation& simulation, const Call& call) {
   core::JsonText text(body);
   if (format == "csv") {
     body += "time";
-    for (auto column : columns) (body += ',') += simulation.recorded[column];
+    for (auto column : columns)
+      (body += ',') += simulation.recorded[column];
     body += '\n';
     for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
       text.number(static_cast<double>(recording.time_ns[row]) * 1e-9);
-      for (auto column : columns) text.raw(",").number(recording.values[row * width + column]);
+      for (auto column : columns)
+        text.raw(",").number(recording.values[row * width + column]);
       body += '\n';
     }
     Response response = json_text_response(200, std::move(body));
@@ -312,7 +315,8 @@ void add_simulation_routes(Router& router, Services services) {
     const auto all = services.simulations.of_model(call.id());
     json items = json::array();
     const auto total = static_cast<std::int64_t>(all.size());
-    for (auto i = std::min(page.offset, total); i < std::min(page.offset + page.limit, total); ++i) {
+    for (auto i = std::min(page.offset, total); i < std::min(page.offset + page.limit, total);
+         ++i) {
       items.push_back(simulation_json(*all[static_cast<std::size_t>(i)]));
     }
     return json_response(200, json{{"items", std::move(items)},

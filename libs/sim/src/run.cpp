@@ -108,8 +108,7 @@ bool SimulationRun::resume() {
 
 bool SimulationRun::stop() {
   std::lock_guard lock(mutex_);
-  if (state_ == RunState::completed || state_ == RunState::stopped ||
-      state_ == RunState::failed) {
+  if (state_ == RunState::completed || state_ == RunState::stopped || state_ == RunState::failed) {
     return false;
   }
   state_ = RunState::stopped;

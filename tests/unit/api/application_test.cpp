@@ -427,8 +427,10 @@ TEST_F(SimulationApiTest, StepsAndOverridesByHand) {
   ASSERT_EQ(patched.status, 200) << patched.body;
   EXPECT_EQ(body_of(patched)["overrides"]["lag.u"], 0.0);
   EXPECT_EQ(problem_field(patch(path, {{"overrides", {{"lag.y", 1.0}}}}), 422), "/overrides/lag.y");
-  EXPECT_EQ(problem_field(patch(path, {{"overrides", {{"lag.u", true}}}}), 422), "/overrides/lag.u");
-  EXPECT_EQ(body_of(patch(path, {{"overrides", {{"lag.u", nullptr}}}}))["overrides"], json::object());
+  EXPECT_EQ(problem_field(patch(path, {{"overrides", {{"lag.u", true}}}}), 422),
+            "/overrides/lag.u");
+  EXPECT_EQ(body_of(patch(path, {{"overrides", {{"lag.u", nullptr}}}}))["overrides"],
+            json::object());
   EXPECT_EQ(body_of(call("POST", path + "/stop"))["state"], "stopped");
 }
 

@@ -75,8 +75,7 @@ TEST(SimulationRun, DecimationKeepsEveryNthStep) {
   SimulationRun run(plan, settings);
   run.start();
   wait_until_done(run);
-  EXPECT_EQ(run.recording().time_ns,
-            (std::vector<std::int64_t>{0, 400'000'000, 800'000'000}));
+  EXPECT_EQ(run.recording().time_ns, (std::vector<std::int64_t>{0, 400'000'000, 800'000'000}));
 }
 
 TEST(SimulationRun, SingleStepsPauseAndOverrideTakesEffectOnTheNextStep) {
@@ -103,12 +102,14 @@ TEST(SimulationRun, OpenEndedRunPausesResumesAndStops) {
   EXPECT_FALSE(run.pause());
   ASSERT_TRUE(run.start());
   EXPECT_FALSE(run.start());
-  while (run.statistics().steps_done < 100) std::this_thread::yield();
+  while (run.statistics().steps_done < 100)
+    std::this_thread::yield();
   ASSERT_TRUE(run.pause());
   const auto paused_at = run.statistics().steps_done;
   EXPECT_EQ(run.statistics().steps_done, paused_at);
   EXPECT_TRUE(run.resume());
-  while (run.statistics().steps_done < paused_at + 100) std::this_thread::yield();
+  while (run.statistics().steps_done < paused_at + 100)
+    std::this_thread::yield();
   EXPECT_TRUE(run.stop());
   EXPECT_EQ(run.statistics().state, RunState::stopped);
   EXPECT_FALSE(run.resume());

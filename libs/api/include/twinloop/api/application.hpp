@@ -23,8 +23,7 @@ struct ApplicationOptions {
 // Safe to call from many threads at once.
 class Application final : public RequestHandler {
  public:
-  Application(store::Store& store, const sim::TypeRegistry& registry,
-              ApplicationOptions options);
+  Application(store::Store& store, const sim::TypeRegistry& registry, ApplicationOptions options);
   ~Application();
   Application(const Application&) = delete;
   Application& operator=(const Application&) = delete;

@@ -18,10 +18,10 @@ enum class RunState { created, running, paused, completed, stopped, failed };
 std::string_view to_string(RunState state);
 
 struct RunSettings {
-  std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
-  double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
-  std::vector<std::uint32_t> recorded;    // indices into Plan::signals
-  std::int64_t decimation = 1;            // record every n-th step
+  std::optional<std::int64_t> last_step;         // run steps 0..last_step; nullopt: until stopped
+  double realtime_factor = 0.0;                  // 0: as fast as possible; 1: wall clock
+  std::vector<std::uint32_t> recorded;           // indices into Plan::signals
+  std::int64_t decimation = 1;                   // record every n-th step
   std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
 };
 
