@@ -172,6 +172,9 @@ void register_builtin_types(TypeRegistry& registry) {
   library::register_sources(registry);
   library::register_math(registry);
   library::register_logic(registry);
+  library::register_dynamics(registry);
+  library::register_motion(registry);
+  library::register_plant(registry);
 }
 
 }  // namespace twinloop::sim
