@@ -1,6 +1,8 @@
 #include "builtin_kernels.hpp"
 
+#include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace twinloop::sim::kernels {
 
@@ -73,12 +75,26 @@ BlockBehaviour sum() {
 }
 
 BlockBehaviour integrator() {
-  // Exact for an input held constant over each step (zero-order hold): y += u * dt.
-  return BlockBehaviour{[](const json& parameters, double, std::size_t) {
-                          return BlockSetup{{}, {number(parameters, "initial")}};
-                        },
-                        output_state,
-                        [](const BlockCall& call) { call.state[0] += call.input(0) * call.dt; }};
+  // Exact for an input held constant over each step (zero-order hold): y += u * dt, then
+  // clamped when limited. Parameters: initial, lower, upper (lower > upper clamps to lower;
+  // unlimited uses infinite bounds).
+  return BlockBehaviour{
+      [](const json& parameters, double, std::size_t) {
+        const bool limited = parameters.at("limited").get<bool>();
+        const double infinity = std::numeric_limits<double>::infinity();
+        const double lower = limited ? number(parameters, "lower") : -infinity;
+        const double upper = limited ? number(parameters, "upper") : infinity;
+        const double initial = number(parameters, "initial");
+        return BlockSetup{{initial, lower, upper}, {std::max(lower, std::min(upper, initial))}};
+      },
+      [](const BlockCall& call) {
+        call.outputs[0] = call.input(1) != 0.0 ? call.parameters[0] : call.state[0];
+      },
+      [](const BlockCall& call) {
+        const double next =
+            call.input(1) != 0.0 ? call.parameters[0] : call.state[0] + call.input(0) * call.dt;
+        call.state[0] = std::max(call.parameters[1], std::min(call.parameters[2], next));
+      }};
 }
 
 BlockBehaviour pt1() {

@@ -119,14 +119,25 @@ ComponentTypeInfo sum() {
 }
 
 ComponentTypeInfo integrator() {
+  ParameterSpec limited;
+  limited.name = "limited";
+  limited.data_type = ParameterType::boolean;
+  limited.default_value = false;
+  limited.description = "Keep the output between lower and upper (the state stops at a limit).";
   return ComponentTypeInfo{
       "integrator",
       "dynamics",
-      "Integrates its input over time: y(t) = initial + integral of u from 0 to t. "
-      "The output depends only on the state, so it breaks algebraic loops.",
-      {real_parameter("initial", 0.0, "", "The output at t = 0.")},
+      "Integrates its input over time: y(t) = initial + integral of u from 0 to t, exact for an "
+      "input held over each step. The output depends only on the state (and on reset), so u "
+      "breaks algebraic loops.",
+      {real_parameter("initial", 0.0, "", "The output at t = 0 and after a reset."), limited,
+       real_parameter("lower", -1.0, "", "The lowest output when limited."),
+       real_parameter("upper", 1.0, "", "The highest output when limited.")},
       [](const json&) {
-        return Ports{{real_input("u", false, "The rate of change of y.")},
+        PortSpec reset{"reset", SignalType::boolean,
+                       "",      0.0,
+                       true,    "While true the output is `initial` and the integral starts over."};
+        return Ports{{real_input("u", false, "The rate of change of y."), reset},
                      {real_output("y", "The integral.")}};
       }};
 }

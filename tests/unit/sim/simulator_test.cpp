@@ -57,6 +57,30 @@ TEST(Simulator, IntegratorRampsAndUnitDelayLagsOneStep) {
   }
 }
 
+TEST(Simulator, IntegratorStopsAtItsLimitsAndResets) {
+  // u = 1 from t = 0; reset is true in steps 6 and 7 (a pulse of width 2 starting at 0.6 s).
+  const auto plan =
+      ModelBuilder()
+          .add("one", "constant", {{"value", 1.0}})
+          .add("window", "step", {{"step_time", 0.6}})
+          .add("window_end", "step", {{"step_time", 0.8}})
+          .add("gate", "sum", {{"signs", "+-"}})
+          .add("is_reset", "compare", {{"operator", ">"}})
+          .add("i", "integrator",
+               {{"limited", true}, {"lower", -1.0}, {"upper", 0.35}, {"initial", 0.1}})
+          .connect("one.y", "i.u")
+          .connect("window.y", "gate.u1")
+          .connect("window_end.y", "gate.u2")
+          .connect("gate.y", "is_reset.u1")
+          .connect("is_reset.y", "i.reset")
+          .compile(0.1);
+  const auto y = trace(plan, "i.y", 10);
+  // The integral starts over from `initial` in the first step after the reset is released.
+  const std::vector<double> expected{0.1, 0.2, 0.3, 0.35, 0.35, 0.35, 0.1, 0.1, 0.1, 0.2};
+  for (std::size_t k = 0; k < expected.size(); ++k)
+    EXPECT_NEAR(y[k], expected[k], 1e-12) << k;
+}
+
 TEST(Simulator, StepSwitchesAtTheExactStep) {
   const auto y = trace(ModelBuilder()
                            .add("s", "step", {{"step_time", 0.03}, {"initial", 5}, {"final", 7}})

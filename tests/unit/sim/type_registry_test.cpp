@@ -27,7 +27,7 @@ TEST_F(Builtins, HasTheCoreTypesWithDesignNames) {
       {"step", {"step_time", "initial", "final"}, {}},
       {"gain", {"k"}, {"u"}},
       {"sum", {"signs"}, {"u1", "u2"}},
-      {"integrator", {"initial"}, {"u"}},
+      {"integrator", {"initial", "limited", "lower", "upper"}, {"u", "reset"}},
       {"pt1", {"k", "t"}, {"u"}},
       {"unit_delay", {"initial"}, {"u"}},
   };
