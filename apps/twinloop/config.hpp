@@ -2,7 +2,9 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "twinloop/core/component_type.hpp"
 #include "twinloop/store/store.hpp"
@@ -24,6 +26,19 @@ struct ServeConfig {
   std::string port_file;
   std::string log_level = "info";
 };
+
+// What `twinloop run` is configured with.
+struct RunConfig {
+  std::string model_file;
+  double end_time = 0.0;
+  std::optional<double> step_size;  // default: the model's
+  double realtime_factor = 0.0;
+  std::vector<std::string> record;  // empty: every output
+  std::string output_file;          // empty or "-": standard output
+};
+
+// Runs an exported model headless and writes its recording as CSV.
+int run_model(const RunConfig& config);
 
 std::string database_path(const std::string& data_dir, const std::string& db);
 

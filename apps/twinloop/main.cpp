@@ -108,6 +108,25 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   auto* migrate_status = migrate->add_subcommand("status", "List migrations and their state");
 
+  twinloop::app::RunConfig run_config;
+  std::optional<double> run_step_size;
+  auto* run = app.add_subcommand("run", "Simulate an exported model headless and write CSV");
+  run->add_option("MODEL", run_config.model_file, "A model document (GET /models/{id}/export)")
+      ->required()
+      ->check(CLI::ExistingFile);
+  run->add_option("--end", run_config.end_time, "End time in seconds (steps 0..round(end/dt))")
+      ->required()
+      ->check(CLI::Range(0.0, 1e9));
+  run->add_option("--dt", run_step_size, "Step size in seconds (default: the model's)")
+      ->check(CLI::Range(1e-9, 3600.0));
+  run->add_option("--rt", run_config.realtime_factor,
+                  "Real-time factor: 0 as fast as possible, 1 wall clock")
+      ->check(CLI::Range(0.0, 1e6))
+      ->capture_default_str();
+  run->add_option("--record", run_config.record, "Signals to record (default: every output)")
+      ->delimiter(',');
+  run->add_option("--out", run_config.output_file, "CSV file to write (default: standard output)");
+
   auto* version = app.add_subcommand("version", "Print the version");
 
   try {
@@ -124,6 +143,10 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (serve->parsed()) return twinloop::app::serve(serve_config);
+    if (run->parsed()) {
+      run_config.step_size = run_step_size;
+      return twinloop::app::run_model(run_config);
+    }
     if (migrate->parsed()) {
       const auto db = twinloop::app::database_path(migrate_data_dir, migrate_db);
       if (const auto parent = std::filesystem::path(db).parent_path(); !parent.empty()) {

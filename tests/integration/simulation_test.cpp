@@ -64,8 +64,8 @@ TEST_F(Simulations, StartTwiceIs409AndBadSettingsAre422) {
   const auto again = http().post(path + "/start", nlohmann::json::object());
   EXPECT_TRUE(IsProblem(again, 409)) << again.body;
   EXPECT_TRUE(HasStatus(http().post(path + "/stop", nlohmann::json::object()), 200));
-  const auto bad = http().post(resource_path("models", model_) + "/simulations",
-                               {{"step_size", -1.0}});
+  const auto bad =
+      http().post(resource_path("models", model_) + "/simulations", {{"step_size", -1.0}});
   EXPECT_TRUE(IsProblem(bad, 422)) << bad.body;
   EXPECT_TRUE(NamesPointer(bad, "/step_size"));
 }

@@ -10,6 +10,7 @@
 #include "request_body.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
+#include "twinloop/api/model_document.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/validation.hpp"
 
@@ -72,8 +73,8 @@ struct ImportPlan {
 };
 
 // Reads and checks the whole document before anything is written.
-ImportPlan plan_import(const Services& services, core::Id project_id, const json& document,
-                       const std::optional<std::string>& name_override) {
+ImportPlan plan_import(const core::TypeCatalogue& catalogue, core::Id project_id,
+                       const json& document, const std::optional<std::string>& name_override) {
   const FieldReader fields(document);
   fields.allow_only({"format", "format_version", "model", "components", "connections"},
                     {"exported_at"});
@@ -118,7 +119,7 @@ ImportPlan plan_import(const Services& services, core::Id project_id, const json
             fmt::format("the document has two components named '{}'", component.name),
             prefix + "/name");
       }
-      const auto& type = component_type(services.catalogue, component.type, prefix + "/type");
+      const auto& type = component_type(catalogue, component.type, prefix + "/type");
       const json* parameters = entry.object("parameters");
       component.parameters = core::merge_parameters(
           type, json::object(), parameters ? *parameters : json::object(), prefix);
@@ -156,7 +157,7 @@ ImportPlan plan_import(const Services& services, core::Id project_id, const json
         (end == 0 ? imported.source_component : imported.target_component) = component;
         (end == 0 ? imported.source_port : imported.target_port) = port;
       }
-      check_connection(services.catalogue, *ends[0], *ends[1], connection, prefix);
+      check_connection(catalogue, *ends[0], *ends[1], connection, prefix);
       if (!driven_inputs.emplace(imported.target_component, imported.target_port).second) {
         core::throw_unprocessable(fmt::format("input '{}.{}' has more than one driver",
                                               imported.target_component, imported.target_port),
@@ -190,6 +191,13 @@ core::Model import_plan(store::Store& store, ImportPlan& plan) {
 
 }  // namespace
 
+core::Model import_model_document(store::Store& store, const core::TypeCatalogue& catalogue,
+                                  core::Id project_id, const nlohmann::json& document,
+                                  const std::optional<std::string>& name) {
+  auto plan = plan_import(catalogue, project_id, document, name);
+  return import_plan(store, plan);
+}
+
 void add_model_document_routes(Router& router, Services services) {
   router.add("GET", "/api/v1/models/{id}/export", [services](const Call& call) {
     auto model = services.store.find_model(call.id());
@@ -213,8 +221,8 @@ void add_model_document_routes(Router& router, Services services) {
                           {core::FieldProblem{{}, error.what(), "name"}});
       }
     }
-    auto plan = plan_import(services, call.id(), document, name);
-    const auto model = import_plan(services.store, plan);
+    const auto model =
+        import_model_document(services.store, services.catalogue, call.id(), document, name);
     return created(model, fmt::format("{}/models/{}", api_prefix, model.id));
   });
 }

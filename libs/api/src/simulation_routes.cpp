@@ -249,19 +249,8 @@ Response results(const Simulation& simulation, const Call& call) {
   const auto columns = result_columns(simulation, call);
   const auto recording = simulation.run->recording();
   const std::size_t width = simulation.recorded.size();
-  std::string body;
-  core::JsonText text(body);
   if (format == "csv") {
-    body += "time";
-    for (auto column : columns)
-      (body += ',') += simulation.recorded[column];
-    body += '\n';
-    for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
-      text.number(static_cast<double>(recording.time_ns[row]) * 1e-9);
-      for (auto column : columns)
-        text.raw(",").number(recording.values[row * width + column]);
-      body += '\n';
-    }
+    std::string body = sim::recording_csv(recording, simulation.recorded, columns);
     Response response = json_text_response(200, std::move(body));
     response.content_type = "text/csv; charset=utf-8";
     response.headers.emplace_back(
@@ -269,6 +258,8 @@ Response results(const Simulation& simulation, const Call& call) {
         fmt::format("attachment; filename=\"simulation-{}.csv\"", simulation.id));
     return response;
   }
+  std::string body;
+  core::JsonText text(body);
   text.raw("{").key("time", true).raw("[");
   for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
     if (row > 0) text.raw(",");

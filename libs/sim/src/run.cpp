@@ -113,6 +113,7 @@ bool SimulationRun::stop() {
   }
   state_ = RunState::stopped;
   wake_.notify_all();
+  ended_.notify_all();
   return true;
 }
 
@@ -125,9 +126,11 @@ bool SimulationRun::step_once() {
   } catch (const std::exception& error) {
     state_ = RunState::failed;
     error_ = error.what();
+    ended_.notify_all();
     return true;
   }
   state_ = finished() ? RunState::completed : RunState::paused;
+  ended_.notify_all();
   return true;
 }
 
@@ -192,6 +195,16 @@ void SimulationRun::work() {
     }
   }
   wall_ += std::chrono::steady_clock::now() - wall_from;
+  ended_.notify_all();
+}
+
+RunState SimulationRun::wait_until_ended() const {
+  std::unique_lock lock(mutex_);
+  ended_.wait(lock, [&] {
+    return state_ == RunState::completed || state_ == RunState::stopped ||
+           state_ == RunState::failed;
+  });
+  return state_;
 }
 
 RunStatistics SimulationRun::statistics() const {

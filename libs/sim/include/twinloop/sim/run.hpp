@@ -43,6 +43,12 @@ struct Recording {
   std::vector<double> values;  // row-major: one row of recorded signals per time
 };
 
+// The recording as CSV: a header "time,<name>,..." and one row per recorded step, times in
+// seconds; `columns` picks and orders the recorded signals (indices into `names`, which names
+// every recorded signal in recording order).
+std::string recording_csv(const Recording& recording, const std::vector<std::string>& names,
+                          const std::vector<std::size_t>& columns);
+
 // One simulation run on its own thread. All members are safe to call from any thread.
 class SimulationRun {
  public:
@@ -58,6 +64,10 @@ class SimulationRun {
   bool stop();
   // One step while created or paused (a created run becomes paused).
   bool step_once();
+
+  // Blocks until the run has ended (completed, stopped or failed) and returns that state.
+  // A run that was never started must be started first, or this waits for ever.
+  RunState wait_until_ended() const;
 
   // Overrides an input ("component.port" index into Plan::inputs) from the next step on;
   // nullopt gives it back to its driver.
@@ -75,7 +85,8 @@ class SimulationRun {
 
   const RunSettings settings_;
   mutable std::mutex mutex_;
-  std::condition_variable wake_;
+  std::condition_variable wake_;  // state changes that the worker waits for
+  mutable std::condition_variable ended_;
   Simulator simulator_;
   RunState state_ = RunState::created;
   Recording recording_;
