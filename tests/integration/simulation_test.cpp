@@ -152,8 +152,8 @@ TEST_F(Simulations, LifecycleThroughEveryState) {
 }
 
 TEST_F(Simulations, PacedRunReportsItsRealtimeStatistics) {
-  const auto path =
-      create_simulation({{"end_time", 0.3}, {"realtime_factor", 1.0}, {"step_size", 0.001}});
+  const auto path = create_simulation(
+      {{"end_time", 0.3}, {"realtime_factor", 1.0}, {"step_size", 0.001}, {"spin", 0.0001}});
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
   const auto status = wait_until_ended(path);
@@ -202,6 +202,49 @@ TEST_F(Simulations, OverridesDriveAnInputUntilReleased) {
   EXPECT_TRUE(NamesPointer(unknown_field, "/speed"));
 }
 
+TEST_F(Simulations, ParametersAreTunedWhileTheRunGoesOn) {
+  const auto path = create_simulation({{"record", {"amplified.y", "lag.y"}}});
+  EXPECT_EQ(transition(path, "step"), "paused");
+  const auto tuned = http().patch(path, {{"parameters", {{"amplified.k", 10.0}}}});
+  ASSERT_TRUE(HasStatus(tuned, 200));
+  EXPECT_EQ(tuned.json().at("parameters"), (nlohmann::json{{"amplified.k", 10.0}}));
+  EXPECT_EQ(transition(path, "step"), "paused");
+  auto results = http().get(path + "/results").json();
+  const auto& signals = results.at("signals");
+  EXPECT_NEAR(signals.at("amplified.y").back().get<double>(),
+              10.0 * signals.at("lag.y").back().get<double>(), 1e-12);
+
+  const auto back = http().patch(path, {{"parameters", {{"amplified.k", nullptr}}}});
+  ASSERT_TRUE(HasStatus(back, 200));
+  EXPECT_TRUE(back.json().at("parameters").empty()) << back.body;
+  EXPECT_EQ(transition(path, "step"), "paused");
+  results = http().get(path + "/results").json();
+  EXPECT_NEAR(results.at("signals").at("amplified.y").back().get<double>(),
+              1.0 * results.at("signals").at("lag.y").back().get<double>(), 1e-12)
+      << "null returns the parameter to its type's default (k = 1)";
+
+  const auto out_of_range = http().patch(path, {{"parameters", {{"lag.t", -1.0}}}});
+  EXPECT_TRUE(IsProblem(out_of_range, 422)) << out_of_range.body;
+  EXPECT_TRUE(NamesPointer(out_of_range, "/parameters/lag.t")) << out_of_range.body;
+  const auto unknown_parameter = http().patch(path, {{"parameters", {{"lag.colour", 1.0}}}});
+  EXPECT_TRUE(IsProblem(unknown_parameter, 422));
+  EXPECT_TRUE(NamesPointer(unknown_parameter, "/parameters/lag.colour"));
+  const auto unknown_component = http().patch(path, {{"parameters", {{"nope.k", 1.0}}}});
+  EXPECT_TRUE(IsProblem(unknown_component, 422));
+  EXPECT_TRUE(NamesPointer(unknown_component, "/parameters/nope.k"));
+  const auto not_named = http().patch(path, {{"parameters", {{"k", 1.0}}}});
+  EXPECT_TRUE(NamesPointer(not_named, "/parameters/k"));
+  const auto structural = http().patch(path, {{"parameters", {{"lag.sample_time", 0.1}}}});
+  EXPECT_TRUE(IsProblem(structural, 422));
+  EXPECT_TRUE(HasProblemSlug(structural, "not-tunable"));
+
+  // A request with a bad part changes nothing, not even its good parts.
+  const auto mixed = http().patch(
+      path, {{"parameters", {{"amplified.k", 4.0}}}, {"overrides", {{"nope.u", 1.0}}}});
+  EXPECT_TRUE(IsProblem(mixed, 422));
+  EXPECT_TRUE(http().get(path).json().at("parameters").empty());
+}
+
 TEST_F(Simulations, SeveralRunAtOnceAndEachGetsItsOwnAnswer) {
   std::vector<std::string> paths;
   for (int i = 0; i < 4; ++i) {
@@ -241,6 +284,8 @@ TEST_F(Simulations, BadSettingsAreRefusedNamingTheField) {
       {{{"end_time", -1.0}}, 422, "/end_time"},
       {{{"realtime_factor", -2.0}}, 422, "/realtime_factor"},
       {{{"decimation", 0}}, 422, "/decimation"},
+      {{{"spin", 0.5}}, 422, "/spin"},
+      {{{"spin", -0.001}}, 422, "/spin"},
       {{{"decimation", 1.5}}, 422, "/decimation"},
       {{{"record", {"nope.y"}}}, 422, "/record/0"},
       {{{"record", {"lag.y", "lag.u"}}}, 422, "/record/1"},

@@ -124,20 +124,24 @@ TEST_F(Stream, AClientMessageChangesTheSelection) {
 
   client.send("not json");
   auto error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 400);
   client.send(R"({"signals": ["nope.y"]})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 422);
   EXPECT_EQ(error.at("pointer"), "/signals");
   client.send(R"({"rate": 1000})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 422);
   client.send(R"({"volume": 11})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 400);
 }
 

@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "problem.hpp"
 #include "request_body.hpp"
@@ -11,6 +13,7 @@
 #include "simulations.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/json_text.hpp"
+#include "twinloop/core/validation.hpp"
 #include "twinloop/sim/plan.hpp"
 
 namespace twinloop::api {
@@ -66,6 +69,7 @@ json simulation_json(const Simulation& simulation, const sim::RunStatistics& sta
            {"step_size", simulation.step_size},
            {"end_time", nullptr},
            {"realtime_factor", simulation.realtime_factor},
+           {"spin", simulation.spin},
            {"record", simulation.recorded},
            {"decimation", simulation.decimation},
            {"wall_time", statistics.wall_seconds},
@@ -78,8 +82,9 @@ json simulation_json(const Simulation& simulation, const sim::RunStatistics& sta
            {"created_at", simulation.created_at}};
   if (simulation.end_time) out["end_time"] = *simulation.end_time;
   if (!statistics.error.empty()) out["error"] = statistics.error;
-  std::lock_guard lock(simulation.overrides_mutex);
+  std::lock_guard lock(simulation.tuning_mutex);
   out["overrides"] = simulation.overrides;
+  out["parameters"] = simulation.tuned;
   return out;
 }
 
@@ -92,6 +97,7 @@ std::shared_ptr<Simulation> existing_simulation(const Services& services, core::
 namespace {
 
 constexpr double max_steps = 1e15;
+constexpr double max_spin = 0.01;
 
 double non_negative(const FieldReader& fields, std::string_view name, double fallback) {
   const auto value = fields.nullable_number(name);
@@ -106,7 +112,7 @@ double non_negative(const FieldReader& fields, std::string_view name, double fal
 std::shared_ptr<Simulation> create_simulation(const Services& services, const core::Model& model,
                                               const json& body) {
   const FieldReader fields(body);
-  fields.allow_only({"step_size", "end_time", "realtime_factor", "record", "decimation"});
+  fields.allow_only({"step_size", "end_time", "realtime_factor", "spin", "record", "decimation"});
   auto simulation = std::make_shared<Simulation>();
   simulation->model_id = model.id;
 
@@ -135,6 +141,16 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   }
   settings.realtime_factor = non_negative(fields, "realtime_factor", 0.0);
   simulation->realtime_factor = settings.realtime_factor;
+  const double spin = non_negative(fields, "spin", 0.0);
+  if (spin > max_spin) {
+    core::throw_unprocessable(
+        fmt::format("'spin' is at most {} s: it is the last part of each step's wait, which "
+                    "the worker spends busy on the clock",
+                    max_spin),
+        "/spin");
+  }
+  settings.spin_ns = std::llround(spin * 1e9);
+  simulation->spin = spin;
   if (const auto decimation = fields.nullable_number("decimation"); decimation && *decimation) {
     if (**decimation < 1 || **decimation != std::floor(**decimation) || **decimation > 1e9) {
       core::throw_unprocessable("'decimation' must be a whole number of at least 1", "/decimation");
@@ -143,9 +159,10 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   }
   simulation->decimation = settings.decimation;
 
-  auto plan = std::make_shared<const sim::Plan>(sim::compile(
-      services.store.all_components(model.id), services.store.all_connections(model.id),
-      services.catalogue, sim::CompileOptions{step_ns}));
+  simulation->components = services.store.all_components(model.id);
+  auto plan = std::make_shared<const sim::Plan>(
+      sim::compile(simulation->components, services.store.all_connections(model.id),
+                   services.catalogue, sim::CompileOptions{step_ns}));
 
   if (const json* record = fields.array("record")) {
     for (std::size_t i = 0; i < record->size(); ++i) {
@@ -176,8 +193,12 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   return services.simulations.add(std::move(simulation));
 }
 
-void apply_overrides(Simulation& simulation, const json& overrides) {
+using OverrideChanges = std::vector<std::pair<std::uint32_t, std::optional<double>>>;
+
+// Every override is checked before any takes effect, so a bad one changes nothing.
+OverrideChanges checked_overrides(const Simulation& simulation, const json& overrides) {
   const auto& plan = simulation.run->plan();
+  OverrideChanges changes;
   for (const auto& [name, value] : overrides.items()) {
     const std::string pointer = "/overrides/" + core::json_pointer_token(name);
     std::uint32_t input = 0;
@@ -205,13 +226,94 @@ void apply_overrides(Simulation& simulation, const json& overrides) {
                                             name, core::to_string(type)),
                                 pointer);
     }
+    changes.emplace_back(input, number);
+  }
+  return changes;
+}
+
+void apply_overrides(Simulation& simulation, const OverrideChanges& changes) {
+  const auto& plan = simulation.run->plan();
+  std::lock_guard lock(simulation.tuning_mutex);
+  for (const auto& [input, number] : changes) {
     simulation.run->set_override(input, number);
-    std::lock_guard lock(simulation.overrides_mutex);
+    const auto& name = plan.inputs[input].name;
     if (number) {
       simulation.overrides[name] = *number;
     } else {
       simulation.overrides.erase(name);
     }
+  }
+}
+
+// A problem of one parameter, named as PATCH /simulations/{id} names it.
+[[noreturn]] void parameter_problem(const core::Error& error, const std::string& pointer) {
+  throw core::Error(error.kind(), error.what(), {core::FieldProblem{pointer, error.what(), {}}},
+                    error.type_slug());
+}
+
+// {"component.parameter": value, ...}; null returns a parameter to its default. All are
+// checked (type, range, and that the block can take them without recompiling) before any
+// takes effect.
+void apply_parameters(const Services& services, Simulation& simulation, const json& changes) {
+  std::lock_guard lock(simulation.tuning_mutex);
+  std::map<std::uint32_t, std::pair<json, std::string>> patches;  // component -> patch, pointer
+  for (const auto& [name, value] : changes.items()) {
+    const std::string pointer = "/parameters/" + core::json_pointer_token(name);
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) {
+      core::throw_unprocessable(
+          fmt::format("'{}' is not named component.parameter (for example lag.t)", name), pointer);
+    }
+    const std::string component_name = name.substr(0, dot);
+    std::uint32_t index = 0;
+    while (index < simulation.components.size() &&
+           simulation.components[index].name != component_name)
+      ++index;
+    if (index == simulation.components.size()) {
+      core::throw_unprocessable(fmt::format("the model has no component '{}'", component_name),
+                                pointer);
+    }
+    auto& patch = patches[index];
+    patch.first[name.substr(dot + 1)] = value;
+    if (patch.second.empty()) patch.second = pointer;
+  }
+  std::vector<std::tuple<std::uint32_t, json, std::vector<double>>> tuned;
+  for (const auto& [index, patch] : patches) {
+    const auto& component = simulation.components[index];
+    const auto* type = services.catalogue.find(component.type);
+    json merged;
+    try {
+      merged = core::merge_parameters(*type, component.parameters, patch.first);
+    } catch (const core::Error& error) {
+      std::string pointer = patch.second;
+      if (!error.fields().empty()) {
+        const std::string& inner = error.fields().front().pointer;  // "/parameters/<name>"
+        const auto slash = inner.rfind('/');
+        pointer = "/parameters/" + core::json_pointer_token(component.name) + "." +
+                  inner.substr(slash + 1);
+      }
+      parameter_problem(error, pointer);
+    }
+    try {
+      auto packed = sim::pack_parameters(simulation.run->plan(), index, services.catalogue,
+                                         component, merged);
+      tuned.emplace_back(index, std::move(merged), std::move(packed));
+    } catch (const core::Error& error) {
+      parameter_problem(error, patch.second);
+    }
+  }
+  for (auto& [index, merged, packed] : tuned) {
+    auto& component = simulation.components[index];
+    const auto& type = *services.catalogue.find(component.type);
+    for (const auto& [name, value] : patches[index].first.items()) {
+      const std::string key = component.name + "." + name;
+      if (value.is_null() || merged.at(name) == type.find_parameter(name)->default_value) {
+        simulation.tuned.erase(key);
+      }
+      if (!value.is_null()) simulation.tuned[key] = merged.at(name);
+    }
+    component.parameters = std::move(merged);
+    simulation.run->set_parameters(index, std::move(packed));
   }
 }
 
@@ -336,10 +438,13 @@ void add_simulation_routes(Router& router, Services services) {
     const auto simulation = existing_simulation(services, call.id());
     const json body = parse_json_object(call.request);
     const FieldReader fields(body);
-    fields.allow_only({"overrides"});
-    if (const json* overrides = fields.object("overrides")) {
-      apply_overrides(*simulation, *overrides);
-    }
+    fields.allow_only({"overrides", "parameters"});
+    const json* overrides = fields.object("overrides");
+    const json* parameters = fields.object("parameters");
+    const auto override_changes =
+        overrides ? checked_overrides(*simulation, *overrides) : OverrideChanges{};
+    if (parameters) apply_parameters(services, *simulation, *parameters);
+    apply_overrides(*simulation, override_changes);
     return json_response(200, simulation_json(*simulation));
   });
   router.add("DELETE", "/api/v1/simulations/{id}", [services](const Call& call) {

@@ -24,13 +24,17 @@ struct Simulation {
   double step_size = 0.0;
   std::optional<double> end_time;
   double realtime_factor = 0.0;
+  double spin = 0.0;
   std::int64_t decimation = 1;
   std::vector<std::string> recorded;  // signal names, in recording order
   std::string created_at;
   std::unique_ptr<sim::SimulationRun> run;
 
-  mutable std::mutex overrides_mutex;
-  std::map<std::string, double> overrides;  // input name -> value
+  // What a PATCH changes while the run goes on, under `tuning_mutex`.
+  mutable std::mutex tuning_mutex;
+  std::map<std::string, double> overrides;          // input name -> value
+  std::vector<core::Component> components;          // as compiled, with tuned parameters
+  nlohmann::json tuned = nlohmann::json::object();  // "component.parameter" -> value
 };
 
 // The simulations of this server process, by id. They live in memory: a restart ends them.

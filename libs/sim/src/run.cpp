@@ -140,6 +140,11 @@ void SimulationRun::set_override(std::uint32_t input, std::optional<double> valu
   simulator_.set_override(input, value);
 }
 
+void SimulationRun::set_parameters(std::uint32_t component, std::vector<double> packed) {
+  std::lock_guard lock(mutex_);
+  simulator_.set_parameters(component, packed);
+}
+
 void SimulationRun::work() {
   const std::int64_t step_ns = simulator_.plan().step_ns;
   std::unique_lock lock(mutex_);
@@ -166,8 +171,10 @@ void SimulationRun::work() {
                           static_cast<double>(step_ns) / settings_.realtime_factor;
       const std::int64_t deadline = paced_from_ns + static_cast<std::int64_t>(offset);
       lock.unlock();
-      const timespec wake_at = to_timespec(deadline);
+      const timespec wake_at = to_timespec(deadline - settings_.spin_ns);
       while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake_at, nullptr) == EINTR) {
+      }
+      while (settings_.spin_ns > 0 && monotonic_ns() < deadline) {
       }
       const double late = static_cast<double>(monotonic_ns() - deadline) * 1e-9;
       lock.lock();

@@ -19,8 +19,11 @@ enum class RunState { created, running, paused, completed, stopped, failed };
 std::string_view to_string(RunState state);
 
 struct RunSettings {
-  std::optional<std::int64_t> last_step;         // run steps 0..last_step; nullopt: until stopped
-  double realtime_factor = 0.0;                  // 0: as fast as possible; 1: wall clock
+  std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
+  double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
+  // Paced runs sleep until this long before each deadline, then spin on the clock: less jitter
+  // for a busy core. 0: sleep until the deadline.
+  std::int64_t spin_ns = 0;
   std::vector<std::uint32_t> recorded;           // indices into Plan::signals
   std::int64_t decimation = 1;                   // record every n-th step
   std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
@@ -90,6 +93,9 @@ class SimulationRun {
   // newer than what was taken before).
   LiveSamples take_tap(std::uint64_t tap);
   void close_tap(std::uint64_t tap);
+
+  // Tunes a component's block (see Simulator::set_parameters) from the next step on.
+  void set_parameters(std::uint32_t component, std::vector<double> packed);
 
   RunStatistics statistics() const;
   Recording recording() const;

@@ -1,0 +1,193 @@
+// Multi-rate blocks, tuning parameters of a compiled plan, and live taps of a run.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "model_builder.hpp"
+#include "twinloop/core/error.hpp"
+#include "twinloop/sim/run.hpp"
+
+namespace twinloop::sim {
+namespace {
+
+using testing_support::ModelBuilder;
+using testing_support::trace;
+
+std::uint32_t signal_index(const Plan& plan, const std::string& name) {
+  for (std::uint32_t i = 0; i < plan.signals.size(); ++i) {
+    if (plan.signals[i].name == name) return i;
+  }
+  throw std::invalid_argument(name);
+}
+
+std::uint32_t component_index(const Plan& plan, const std::string& name) {
+  for (std::uint32_t i = 0; i < plan.components.size(); ++i) {
+    if (plan.components[i] == name) return i;
+  }
+  throw std::invalid_argument(name);
+}
+
+TEST(MultiRate, EveryTypeDeclaresASampleTime) {
+  for (const auto* type : testing_support::registry().list()) {
+    const auto* spec = type->find_parameter(sample_time_parameter);
+    ASSERT_NE(spec, nullptr) << type->type;
+    EXPECT_EQ(spec->default_value, 0.0) << type->type;
+    EXPECT_EQ(spec->unit, "s");
+  }
+}
+
+TEST(MultiRate, ASlowBlockRunsOnItsTicksAndHoldsInBetween) {
+  // The clock runs every 10 ms; the sampled copy every 50 ms.
+  const auto plan = ModelBuilder()
+                        .add("time", "clock")
+                        .add("sampled", "gain", {{"k", 1.0}, {"sample_time", 0.05}})
+                        .connect("time.y", "sampled.u")
+                        .compile(0.01);
+  const auto values = trace(plan, "sampled.y", 12);
+  for (std::size_t k = 0; k < values.size(); ++k) {
+    const double tick = 0.05 * static_cast<double>(k / 5);
+    EXPECT_NEAR(values[k], tick, 1e-12) << "step " << k;
+  }
+}
+
+TEST(MultiRate, ASlowContinuousBlockIntegratesOverItsOwnPeriod) {
+  // pt1 sampled at 0.1 s in a 0.01 s simulation: exact discretisation with dt = 0.1.
+  const auto plan = ModelBuilder()
+                        .add("u", "step", {{"step_time", 0.0}})
+                        .add("lag", "pt1", {{"t", 0.5}, {"k", 1.0}, {"sample_time", 0.1}})
+                        .connect("u.y", "lag.u")
+                        .compile(0.01);
+  const auto values = trace(plan, "lag.y", 101);
+  for (std::size_t k = 0; k < values.size(); k += 10) {
+    const double t = 0.01 * static_cast<double>(k);
+    EXPECT_NEAR(values[k], 1.0 - std::exp(-t / 0.5), 1e-12) << "step " << k;
+    if (k + 9 < values.size()) {
+      EXPECT_EQ(values[k + 9], values[k]) << "held until the next tick";
+    }
+  }
+}
+
+TEST(MultiRate, ASampleTimeThatIsNoMultipleOfTheStepIsRefused) {
+  try {
+    ModelBuilder().add("sampled", "gain", {{"sample_time", 0.015}}).compile(0.01);
+    FAIL() << "compiled";
+  } catch (const core::Error& error) {
+    EXPECT_EQ(error.kind(), core::ErrorKind::unprocessable);
+    EXPECT_EQ(error.type_slug(), "sample-time");
+    EXPECT_NE(std::string(error.what()).find("'sampled'"), std::string::npos) << error.what();
+  }
+  EXPECT_NO_THROW(ModelBuilder().add("sampled", "gain", {{"sample_time", 0.03}}).compile(0.01));
+}
+
+TEST(Tuning, ANewGainTakesEffectFromTheNextStep) {
+  const auto plan = std::make_shared<const Plan>(ModelBuilder()
+                                                     .add("one", "constant", {{"value", 1.0}})
+                                                     .add("gain", "gain", {{"k", 2.0}})
+                                                     .connect("one.y", "gain.u")
+                                                     .compile(0.01));
+  Simulator simulator(plan);
+  simulator.step();
+  const auto slot = plan->signals[signal_index(*plan, "gain.y")].slot;
+  EXPECT_EQ(simulator.signals()[slot], 2.0);
+
+  const auto gain = component_index(*plan, "gain");
+  core::Component compiled;
+  compiled.name = "gain";
+  compiled.type = "gain";
+  compiled.parameters = core::merge_parameters(*testing_support::registry().find("gain"),
+                                               nlohmann::json::object(), {{"k", 2.0}});
+  const auto tuned = core::merge_parameters(*testing_support::registry().find("gain"),
+                                            compiled.parameters, {{"k", 5.0}});
+  simulator.set_parameters(
+      gain, pack_parameters(*plan, gain, testing_support::registry(), compiled, tuned));
+  simulator.step();
+  EXPECT_EQ(simulator.signals()[slot], 5.0);
+  EXPECT_EQ(plan->parameters, ModelBuilder()
+                                  .add("one", "constant", {{"value", 1.0}})
+                                  .add("gain", "gain", {{"k", 2.0}})
+                                  .connect("one.y", "gain.u")
+                                  .compile(0.01)
+                                  .parameters)
+      << "the shared plan is not changed";
+}
+
+TEST(Tuning, ChangesThatNeedACompileAreRefused) {
+  const auto plan = ModelBuilder()
+                        .add("total", "sum", {{"signs", "++"}})
+                        .add("sampled", "gain", {{"sample_time", 0.02}})
+                        .compile(0.01);
+  const auto& registry = testing_support::registry();
+  core::Component sum;
+  sum.name = "total";
+  sum.type = "sum";
+  sum.parameters =
+      core::merge_parameters(*registry.find("sum"), nlohmann::json::object(), {{"signs", "++"}});
+  const auto three_inputs =
+      core::merge_parameters(*registry.find("sum"), sum.parameters, {{"signs", "+++"}});
+  try {
+    pack_parameters(plan, component_index(plan, "total"), registry, sum, three_inputs);
+    FAIL() << "packed";
+  } catch (const core::Error& error) {
+    EXPECT_EQ(error.type_slug(), "not-tunable");
+    EXPECT_NE(std::string(error.what()).find("ports"), std::string::npos) << error.what();
+  }
+
+  core::Component gain;
+  gain.name = "sampled";
+  gain.type = "gain";
+  gain.parameters = core::merge_parameters(*registry.find("gain"), nlohmann::json::object(),
+                                           {{"sample_time", 0.02}});
+  const auto faster =
+      core::merge_parameters(*registry.find("gain"), gain.parameters, {{"sample_time", 0.01}});
+  EXPECT_THROW(pack_parameters(plan, component_index(plan, "sampled"), registry, gain, faster),
+               core::Error);
+}
+
+std::shared_ptr<const Plan> clock_plan() {
+  return std::make_shared<const Plan>(ModelBuilder().add("time", "clock").compile(0.001));
+}
+
+TEST(LiveTap, TakesEveryStepSinceTheLastTake) {
+  const auto plan = clock_plan();
+  SimulationRun run(plan, RunSettings{});
+  const auto tap = run.open_tap({signal_index(*plan, "time.y")}, 100);
+  for (int i = 0; i < 5; ++i) run.step_once();
+  auto taken = run.take_tap(tap);
+  ASSERT_EQ(taken.time_ns.size(), 5U);
+  for (std::size_t k = 0; k < 5; ++k) {
+    EXPECT_EQ(taken.time_ns[k], static_cast<std::int64_t>(k) * 1'000'000);
+    EXPECT_NEAR(taken.values[k], 0.001 * static_cast<double>(k), 1e-15);
+  }
+  EXPECT_EQ(taken.statistics.steps_done, 5);
+  EXPECT_EQ(taken.statistics.state, RunState::paused);
+  EXPECT_TRUE(run.take_tap(tap).time_ns.empty()) << "nothing new";
+  run.step_once();
+  taken = run.take_tap(tap);
+  ASSERT_EQ(taken.time_ns.size(), 1U);
+  EXPECT_EQ(taken.time_ns[0], 5'000'000);
+  run.close_tap(tap);
+  EXPECT_TRUE(run.take_tap(tap).time_ns.empty()) << "a closed tap gives nothing";
+}
+
+TEST(LiveTap, AFullTapThinsEvenlyAndKeepsTheLatestStep) {
+  const auto plan = clock_plan();
+  SimulationRun run(plan, RunSettings{});
+  const auto tap = run.open_tap({signal_index(*plan, "time.y")}, 10);
+  for (int i = 0; i < 1003; ++i) run.step_once();
+  const auto taken = run.take_tap(tap);
+  ASSERT_GE(taken.time_ns.size(), 5U);
+  ASSERT_LE(taken.time_ns.size(), 11U);
+  EXPECT_EQ(taken.time_ns.front(), 0);
+  EXPECT_EQ(taken.time_ns.back(), 1'002'000'000) << "the latest step is always there";
+  // Apart from the latest step, the samples are evenly spaced.
+  const std::int64_t spacing = taken.time_ns[1] - taken.time_ns[0];
+  for (std::size_t i = 1; i + 1 < taken.time_ns.size(); ++i) {
+    EXPECT_EQ(taken.time_ns[i] - taken.time_ns[i - 1], spacing) << i;
+  }
+  for (std::size_t i = 0; i < taken.time_ns.size(); ++i) {
+    EXPECT_NEAR(taken.values[i], static_cast<double>(taken.time_ns[i]) * 1e-9, 1e-12);
+  }
+}
+
+}  // namespace
+}  // namespace twinloop::sim
