@@ -3,6 +3,7 @@
 // runs. The live stream has its own file (stream_test.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -316,6 +317,116 @@ TEST_F(Simulations, AnAlgebraicLoopIsRefusedNamingTheCycle) {
   const auto detail = response.json().value("detail", "");
   EXPECT_NE(detail.find("error"), std::string::npos) << detail;
   EXPECT_NE(detail.find("feedback"), std::string::npos) << detail;
+}
+
+// A server on a directory of its own, restarted on the same database within one test.
+class SimulationRestarts : public ::testing::Test {
+ protected:
+  void start() { server_.emplace(ServerLaunch::in(directory_.path())); }
+  ExitStatus stop(int signal_number) {
+    auto status = server_->stop(signal_number);
+    server_.reset();
+    return status;
+  }
+  HttpClient http() const { return server_->client(); }
+
+  // clock -> gain (k 2): a model whose every sample is known.
+  std::string create_simulation(const nlohmann::json& settings) {
+    const auto project = http().post("/api/v1/projects", {{"name", "p"}}).json();
+    const auto model =
+        http().post(resource_path("projects", project) + "/models", {{"name", "m"}}).json();
+    const auto components = resource_path("models", model) + "/components";
+    const auto clock = http().post(components, {{"name", "time"}, {"type", "clock"}}).json();
+    const auto gain =
+        http()
+            .post(components, {{"name", "doubled"}, {"type", "gain"}, {"parameters", {{"k", 2.0}}}})
+            .json();
+    http().post(resource_path("models", model) + "/connections",
+                connection_body(clock, "y", gain, "u"));
+    models_path_ = resource_path("models", model) + "/simulations";
+    const auto simulation = http().post(models_path_, settings);
+    EXPECT_TRUE(HasStatus(simulation, 201)) << simulation.body;
+    return "/api/v1/simulations/" + id_text(simulation.json().at("id"));
+  }
+
+  TempDir directory_;
+  std::optional<ServerProcess> server_;
+  std::string models_path_;
+};
+
+TEST_F(SimulationRestarts, AnEndedSimulationAndItsResultsOutliveTheServer) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"end_time", 2.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  nlohmann::json ended;
+  do {
+    ended = http().get(path).json();
+  } while (ended.at("state") == "running");
+  ASSERT_EQ(ended.at("state"), "completed");
+  const auto csv = http().get(path + "/results?format=csv").body;
+  const auto json_results = http().get(path + "/results?signals=doubled.y").body;
+  ASSERT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2002);
+  ASSERT_EQ(stop(SIGTERM).exit_code, 0);
+
+  start();
+  const auto after = http().get(path);
+  ASSERT_TRUE(HasStatus(after, 200));
+  auto expected = ended;
+  auto actual = after.json();
+  ASSERT_TRUE(actual.at("ended_at").is_string()) << after.body;
+  expected.erase("ended_at");
+  actual.erase("ended_at");
+  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(http().get(path + "/results?format=csv").body, csv) << "bit for bit";
+  EXPECT_EQ(http().get(path + "/results?signals=doubled.y").body, json_results);
+  const auto listed = http().get(models_path_).json();
+  ASSERT_EQ(listed.at("total"), 1);
+  EXPECT_EQ(listed.at("items")[0].at("state"), "completed");
+
+  const auto restart = http().post(path + "/start", no_body);
+  EXPECT_TRUE(IsProblem(restart, 409));
+  EXPECT_TRUE(HasProblemSlug(restart, "invalid-state"));
+  EXPECT_TRUE(IsProblem(http().patch(path, {{"overrides", {{"doubled.u", 1.0}}}}), 409));
+  EXPECT_TRUE(HasStatus(http().del(path), 204));
+  EXPECT_TRUE(IsProblem(http().get(path), 404));
+  EXPECT_TRUE(IsProblem(http().get(path + "/results"), 404));
+  EXPECT_TRUE(IsProblem(http().del(path), 404));
+}
+
+TEST_F(SimulationRestarts, ARunGoingAtSigtermIsStoppedWithWhatItRecorded) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"realtime_factor", 1.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(stop(SIGTERM).exit_code, 0);
+
+  start();
+  const auto after = http().get(path).json();
+  EXPECT_EQ(after.at("state"), "stopped") << after.dump();
+  EXPECT_FALSE(after.contains("error")) << after.dump();
+  const auto results = http().get(path + "/results").json();
+  const auto& time = results.at("time");
+  ASSERT_GT(time.size(), 50U);
+  EXPECT_EQ(time.size(), after.at("steps").get<std::size_t>());
+  const auto& doubled = results.at("signals").at("doubled.y");
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    EXPECT_NEAR(doubled[i].get<double>(), 2.0 * time[i].get<double>(), 1e-12);
+  }
+}
+
+TEST_F(SimulationRestarts, ARunGoingWhenTheServerIsKilledIsStoppedWithTheReason) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"realtime_factor", 1.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  EXPECT_EQ(stop(SIGKILL).signal, SIGKILL);
+
+  start();
+  const auto after = http().get(path).json();
+  EXPECT_EQ(after.at("state"), "stopped");
+  EXPECT_NE(after.value("error", "").find("server stopped"), std::string::npos) << after.dump();
+  const auto results = http().get(path + "/results").json();
+  EXPECT_TRUE(results.at("time").empty());
+  EXPECT_TRUE(results.at("signals").at("doubled.y").empty());
 }
 
 TEST(SimulationShutdown, SigtermWhileASimulationRunsExitsZero) {

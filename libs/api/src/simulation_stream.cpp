@@ -276,7 +276,7 @@ class SimulationStream final : public Stream {
 }  // namespace
 
 std::unique_ptr<Stream> open_simulation_stream(const Services& services, const Call& call) {
-  auto simulation = existing_simulation(services, call.id());
+  auto simulation = living_simulation(services, call.id(), "stream");
   auto selection = selection_from_query(*simulation, call);
   return std::make_unique<SimulationStream>(services, std::move(simulation), std::move(selection));
 }

@@ -107,31 +107,53 @@ bool SimulationRun::resume() {
   return start();
 }
 
-bool SimulationRun::stop() {
-  std::lock_guard lock(mutex_);
-  if (state_ == RunState::completed || state_ == RunState::stopped || state_ == RunState::failed) {
-    return false;
+bool SimulationRun::ended_locked() const {
+  return state_ == RunState::completed || state_ == RunState::stopped || state_ == RunState::failed;
+}
+
+void SimulationRun::report_end() {
+  {
+    std::lock_guard lock(mutex_);
+    if (end_reported_ || !ended_locked()) return;
+    end_reported_ = true;
   }
-  state_ = RunState::stopped;
-  wake_.notify_all();
-  ended_.notify_all();
+  if (settings_.on_end) settings_.on_end(*this);
+}
+
+bool SimulationRun::stop() {
+  bool without_worker = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (ended_locked()) return false;
+    state_ = RunState::stopped;
+    without_worker = !worker_.joinable();
+    wake_.notify_all();
+    ended_.notify_all();
+  }
+  // A worker reports its own end when it leaves its loop.
+  if (without_worker) report_end();
   return true;
 }
 
 bool SimulationRun::step_once() {
-  std::lock_guard lock(mutex_);
-  if (state_ != RunState::created && state_ != RunState::paused) return false;
-  if (finished()) return false;
-  try {
-    step_and_record();
-  } catch (const std::exception& error) {
-    state_ = RunState::failed;
-    error_ = error.what();
+  bool without_worker = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != RunState::created && state_ != RunState::paused) return false;
+    if (finished()) return false;
+    try {
+      step_and_record();
+      state_ = finished() ? RunState::completed : RunState::paused;
+    } catch (const std::exception& error) {
+      state_ = RunState::failed;
+      error_ = error.what();
+    }
+    without_worker = !worker_.joinable();
+    // A paused worker waits for a state other than paused: an ended run lets it leave.
+    wake_.notify_all();
     ended_.notify_all();
-    return true;
   }
-  state_ = finished() ? RunState::completed : RunState::paused;
-  ended_.notify_all();
+  if (without_worker) report_end();
   return true;
 }
 
@@ -204,6 +226,8 @@ void SimulationRun::work() {
   }
   wall_ += std::chrono::steady_clock::now() - wall_from;
   ended_.notify_all();
+  lock.unlock();
+  report_end();
 }
 
 void SimulationRun::append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals) {
@@ -280,10 +304,7 @@ void SimulationRun::close_tap(std::uint64_t id) {
 
 RunState SimulationRun::wait_until_ended() const {
   std::unique_lock lock(mutex_);
-  ended_.wait(lock, [&] {
-    return state_ == RunState::completed || state_ == RunState::stopped ||
-           state_ == RunState::failed;
-  });
+  ended_.wait(lock, [&] { return ended_locked(); });
   return state_;
 }
 

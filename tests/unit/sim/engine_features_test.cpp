@@ -1,7 +1,10 @@
 // Multi-rate blocks, tuning parameters of a compiled plan, and live taps of a run.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "model_builder.hpp"
 #include "twinloop/core/error.hpp"
@@ -151,7 +154,8 @@ TEST(LiveTap, TakesEveryStepSinceTheLastTake) {
   const auto plan = clock_plan();
   SimulationRun run(plan, RunSettings{});
   const auto tap = run.open_tap({signal_index(*plan, "time.y")}, 100);
-  for (int i = 0; i < 5; ++i) run.step_once();
+  for (int i = 0; i < 5; ++i)
+    run.step_once();
   auto taken = run.take_tap(tap);
   ASSERT_EQ(taken.time_ns.size(), 5U);
   for (std::size_t k = 0; k < 5; ++k) {
@@ -173,7 +177,8 @@ TEST(LiveTap, AFullTapThinsEvenlyAndKeepsTheLatestStep) {
   const auto plan = clock_plan();
   SimulationRun run(plan, RunSettings{});
   const auto tap = run.open_tap({signal_index(*plan, "time.y")}, 10);
-  for (int i = 0; i < 1003; ++i) run.step_once();
+  for (int i = 0; i < 1003; ++i)
+    run.step_once();
   const auto taken = run.take_tap(tap);
   ASSERT_GE(taken.time_ns.size(), 5U);
   ASSERT_LE(taken.time_ns.size(), 11U);
@@ -187,6 +192,94 @@ TEST(LiveTap, AFullTapThinsEvenlyAndKeepsTheLatestStep) {
   for (std::size_t i = 0; i < taken.time_ns.size(); ++i) {
     EXPECT_NEAR(taken.values[i], static_cast<double>(taken.time_ns[i]) * 1e-9, 1e-12);
   }
+}
+
+}  // namespace
+}  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+// Counts the reports of a run's end and what the run said when it ended.
+struct EndCounter {
+  std::atomic<int> count{0};
+  std::atomic<int> state{-1};
+  RunSettings settings(std::optional<std::int64_t> last_step) {
+    RunSettings run_settings;
+    run_settings.last_step = last_step;
+    run_settings.on_end = [this](const SimulationRun& run) {
+      state = static_cast<int>(run.statistics().state);
+      ++count;
+    };
+    return run_settings;
+  }
+  // The report of a worker comes after the state change that wait_until_ended sees.
+  void wait_for_report() const {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (count == 0 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::yield();
+  }
+};
+
+TEST(RunEnd, ACompletedRunReportsOnce) {
+  EndCounter ends;
+  {
+    SimulationRun run(clock_plan(), ends.settings(100));
+    run.start();
+    run.wait_until_ended();
+    ends.wait_for_report();
+    EXPECT_EQ(ends.count, 1);
+    EXPECT_EQ(ends.state, static_cast<int>(RunState::completed));
+  }
+  EXPECT_EQ(ends.count, 1) << "destroying an ended run reports nothing more";
+}
+
+TEST(RunEnd, StoppingARunThatNeverStartedReportsOnce) {
+  EndCounter ends;
+  {
+    SimulationRun run(clock_plan(), ends.settings(std::nullopt));
+    EXPECT_TRUE(run.stop());
+    EXPECT_EQ(ends.count, 1) << "on the stopping thread, before stop returns";
+    EXPECT_EQ(ends.state, static_cast<int>(RunState::stopped));
+    EXPECT_FALSE(run.stop());
+  }
+  EXPECT_EQ(ends.count, 1);
+}
+
+TEST(RunEnd, SingleStepsToTheEndReportOnce) {
+  EndCounter ends;
+  SimulationRun run(clock_plan(), ends.settings(1));
+  EXPECT_TRUE(run.step_once());
+  EXPECT_EQ(ends.count, 0);
+  EXPECT_TRUE(run.step_once());
+  EXPECT_EQ(ends.count, 1);
+  EXPECT_EQ(ends.state, static_cast<int>(RunState::completed));
+  EXPECT_FALSE(run.step_once());
+}
+
+TEST(RunEnd, SingleStepsToTheEndOfAPausedWorkerLetItGo) {
+  EndCounter ends;
+  {
+    SimulationRun run(clock_plan(), ends.settings(3));
+    run.start();
+    run.pause();
+    while (run.step_once()) {
+    }
+    EXPECT_EQ(run.wait_until_ended(), RunState::completed);
+    ends.wait_for_report();
+    EXPECT_EQ(ends.count, 1);
+  }  // would wait for ever if the paused worker were not woken
+  EXPECT_EQ(ends.count, 1);
+}
+
+TEST(RunEnd, DestroyingARunningRunReportsItStopped) {
+  EndCounter ends;
+  {
+    SimulationRun run(clock_plan(), ends.settings(std::nullopt));
+    run.start();
+  }
+  EXPECT_EQ(ends.count, 1);
+  EXPECT_EQ(ends.state, static_cast<int>(RunState::stopped));
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -18,6 +19,8 @@ namespace twinloop::sim {
 enum class RunState { created, running, paused, completed, stopped, failed };
 std::string_view to_string(RunState state);
 
+class SimulationRun;
+
 struct RunSettings {
   std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
   double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
@@ -27,6 +30,10 @@ struct RunSettings {
   std::vector<std::uint32_t> recorded;           // indices into Plan::signals
   std::int64_t decimation = 1;                   // record every n-th step
   std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
+  // Called once when the run has ended (completed, stopped or failed), on the thread that
+  // ended it and without the run's lock: the run may be read (statistics, recording), not
+  // changed. Also called when a run that never ended is destroyed (it is stopped first).
+  std::function<void(const SimulationRun&)> on_end;
 };
 
 struct RunStatistics {
@@ -118,6 +125,8 @@ class SimulationRun {
   static void append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals);
   bool finished() const;  // with mutex_ held
   RunStatistics statistics_locked() const;
+  bool ended_locked() const;
+  void report_end();  // without mutex_ held; calls on_end once
 
   const RunSettings settings_;
   mutable std::mutex mutex_;
@@ -135,6 +144,7 @@ class SimulationRun {
   std::chrono::steady_clock::duration wall_{};
   std::vector<Tap> taps_;
   std::uint64_t next_tap_ = 1;
+  bool end_reported_ = false;
   std::thread worker_;
 };
 
