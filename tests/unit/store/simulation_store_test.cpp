@@ -53,8 +53,12 @@ TEST_F(SimulationStore, ResultsComeBackBitForBit) {
   SimulationResults results;
   results.signals = {"a.y", "b.y"};
   results.time_ns = {0, 1'000'000, std::numeric_limits<std::int64_t>::max()};
-  results.values = {0.1,  -0.0, std::numeric_limits<double>::denorm_min(),
-                    1e308, std::numeric_limits<double>::infinity(), std::nextafter(1.0, 2.0)};
+  results.values = {0.1,
+                    -0.0,
+                    std::numeric_limits<double>::denorm_min(),
+                    1e308,
+                    std::numeric_limits<double>::infinity(),
+                    std::nextafter(1.0, 2.0)};
   ASSERT_TRUE(store_->finish_simulation(simulation.id, "completed", R"({"steps":3})", results));
 
   const auto stored = store_->simulation_results(simulation.id);
