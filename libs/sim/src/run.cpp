@@ -8,16 +8,6 @@ namespace twinloop::sim {
 
 namespace {
 
-constexpr std::size_t lateness_window = 4096;
-
-double quantile(std::vector<double> samples, double q) {
-  if (samples.empty()) return 0.0;
-  const auto index = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
-                   samples.end());
-  return samples[index];
-}
-
 timespec to_timespec(std::int64_t ns) {
   return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
@@ -49,9 +39,7 @@ std::string_view to_string(RunState state) {
 }
 
 SimulationRun::SimulationRun(std::shared_ptr<const Plan> plan, RunSettings settings)
-    : settings_(std::move(settings)), simulator_(std::move(plan)) {
-  lateness_.reserve(lateness_window);
-}
+    : settings_(std::move(settings)), simulator_(std::move(plan)) {}
 
 SimulationRun::~SimulationRun() {
   stop();
@@ -202,13 +190,7 @@ void SimulationRun::work() {
       lock.lock();
       if (state_ != RunState::running) continue;
       if (late * settings_.realtime_factor > static_cast<double>(step_ns) * 1e-9) ++overruns_;
-      if (lateness_.size() < lateness_window) {
-        lateness_.push_back(late);
-      } else {
-        lateness_[lateness_next_] = late;
-        lateness_next_ = (lateness_next_ + 1) % lateness_window;
-      }
-      lateness_max_ = std::max(lateness_max_, late);
+      lateness_.add(late);
     }
     try {
       step_and_record();
@@ -320,9 +302,9 @@ RunStatistics SimulationRun::statistics_locked() const {
   statistics.time_ns = simulator_.steps_done() == 0 ? 0 : simulator_.time_ns();
   statistics.wall_seconds = std::chrono::duration<double>(wall_).count();
   statistics.overruns = overruns_;
-  statistics.jitter_p50 = quantile(lateness_, 0.5);
-  statistics.jitter_p99 = quantile(lateness_, 0.99);
-  statistics.jitter_max = lateness_max_;
+  statistics.jitter_p50 = lateness_.quantile(0.5);
+  statistics.jitter_p99 = lateness_.quantile(0.99);
+  statistics.jitter_max = lateness_.max();
   statistics.recording_truncated = truncated_;
   statistics.error = error_;
   return statistics;

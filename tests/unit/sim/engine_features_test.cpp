@@ -4,10 +4,12 @@
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <thread>
 
 #include "model_builder.hpp"
 #include "twinloop/core/error.hpp"
+#include "twinloop/sim/latency_histogram.hpp"
 #include "twinloop/sim/run.hpp"
 
 namespace twinloop::sim {
@@ -280,6 +282,116 @@ TEST(RunEnd, DestroyingARunningRunReportsItStopped) {
   }
   EXPECT_EQ(ends.count, 1);
   EXPECT_EQ(ends.state, static_cast<int>(RunState::stopped));
+}
+
+}  // namespace
+}  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+TEST(LatencyHistogram, QuantilesAreNeverLowAndAtMostFivePercentHigh) {
+  LatencyHistogram histogram;
+  EXPECT_EQ(histogram.quantile(0.99), 0.0);
+  for (int i = 1; i <= 10'000; ++i)
+    histogram.add(static_cast<double>(i) * 1e-6);  // 1 µs..10 ms
+  EXPECT_EQ(histogram.count(), 10'000);
+  for (const double q : {0.01, 0.5, 0.9, 0.99, 0.999}) {
+    const double exact = q * 10'000 * 1e-6;
+    EXPECT_GE(histogram.quantile(q), exact * (1 - 1e-12)) << q;
+    EXPECT_LE(histogram.quantile(q), exact * 1.05) << q;
+  }
+  EXPECT_DOUBLE_EQ(histogram.max(), 0.01);
+  EXPECT_LE(histogram.quantile(1.0), 0.01) << "the maximum bounds the top quantile";
+}
+
+TEST(LatencyHistogram, EarlyAndHugeValuesLandInTheEndBuckets) {
+  LatencyHistogram histogram;
+  histogram.add(-1e-3);
+  histogram.add(0.0);
+  histogram.add(1e6);
+  EXPECT_EQ(histogram.quantile(0.5), 1e-6);
+  EXPECT_EQ(histogram.max(), 1e6);
+  EXPECT_LE(histogram.quantile(1.0), 1e6);
+  EXPECT_GT(histogram.quantile(1.0), 100.0);
+}
+
+}  // namespace
+}  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+// 1,000 components of many kinds, seeded random sources among them, wired in feedthrough
+// chains and feedback loops through states.
+Plan thousand_component_plan() {
+  ModelBuilder model;
+  model.add("noise", "random", {{"seed", 42}});
+  model.add("wave", "sine", {{"frequency", 3.0}, {"amplitude", 2.0}});
+  std::string previous = "noise.y";
+  for (int i = 0; i < 998; ++i) {
+    const std::string name = "c" + std::to_string(i);
+    switch (i % 7) {
+      case 0:
+        model.add(name, "pt1", {{"t", 0.05 + 0.001 * i}});
+        model.connect(previous, name + ".u");
+        break;
+      case 1:
+        model.add(name, "sum", {{"signs", "+-"}});
+        model.connect(previous, name + ".u1");
+        model.connect("wave.y", name + ".u2");
+        break;
+      case 2:
+        model.add(name, "gain", {{"k", 0.97}});
+        model.connect(previous, name + ".u");
+        break;
+      case 3:
+        model.add(name, "integrator", {{"initial", 0.1}});
+        model.connect(previous, name + ".u");
+        break;
+      case 4:
+        model.add(name, "unit_delay");
+        model.connect(previous, name + ".u");
+        break;
+      case 5:
+        model.add(name, "product", {{"ops", "**"}});
+        model.connect(previous, name + ".u1");
+        model.connect("noise.y", name + ".u2");
+        break;
+      default:
+        model.add(name, "saturation", {{"lower", -5.0}, {"upper", 5.0}});
+        model.connect(previous, name + ".u");
+        break;
+    }
+    previous = name + ".y";
+  }
+  return model.compile(0.001);
+}
+
+TEST(Determinism, TwoRunsOfAThousandComponentsRecordTheSameBits) {
+  const auto plan = std::make_shared<const Plan>(thousand_component_plan());
+  ASSERT_EQ(plan->components.size(), 1000U);
+  const auto record_everything = [&] {
+    RunSettings settings;
+    settings.last_step = 2000;
+    for (std::uint32_t i = 0; i < plan->signals.size(); ++i)
+      settings.recorded.push_back(i);
+    SimulationRun run(plan, settings);
+    run.start();
+    EXPECT_EQ(run.wait_until_ended(), RunState::completed);
+    return run.recording();
+  };
+  const auto first = record_everything();
+  const auto second = record_everything();
+  ASSERT_EQ(first.values.size(), 2001 * plan->signals.size());
+  ASSERT_EQ(first.values.size(), second.values.size());
+  EXPECT_EQ(first.time_ns, second.time_ns);
+  EXPECT_EQ(
+      std::memcmp(first.values.data(), second.values.data(), first.values.size() * sizeof(double)),
+      0);
+  // The model does something: the chain's end moves.
+  const std::size_t width = plan->signals.size();
+  EXPECT_NE(first.values[width - 1], first.values[2000 * width + width - 1]);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "twinloop/sim/latency_histogram.hpp"
 #include "twinloop/sim/simulator.hpp"
 
 namespace twinloop::sim {
@@ -42,7 +43,8 @@ struct RunStatistics {
   std::int64_t time_ns = 0;  // of the last computed step
   double wall_seconds = 0.0;
   std::int64_t overruns = 0;  // paced steps that started more than a step late
-  // Lateness of paced steps against their deadlines, over the most recent steps.
+  // Lateness of paced steps against their deadlines, over the whole run (LatencyHistogram's
+  // precision: quantiles at most 5 % high).
   double jitter_p50 = 0.0, jitter_p99 = 0.0, jitter_max = 0.0;
   bool recording_truncated = false;
   std::string error;
@@ -138,9 +140,7 @@ class SimulationRun {
   bool truncated_ = false;
   std::string error_;
   std::int64_t overruns_ = 0;
-  std::vector<double> lateness_;  // ring of the latest paced steps' lateness, seconds
-  std::size_t lateness_next_ = 0;
-  double lateness_max_ = 0.0;
+  LatencyHistogram lateness_;  // of every paced step against its deadline
   std::chrono::steady_clock::duration wall_{};
   std::vector<Tap> taps_;
   std::uint64_t next_tap_ = 1;
