@@ -197,6 +197,20 @@ TEST(Sources, SineMatchesTheFormula) {
   EXPECT_DOUBLE_EQ(unit[3], -1.0);
 }
 
+TEST(Sources, SineThroughAGainIsTheScaledSine) {
+  // y = -2.5 sin(2 pi 3 t + 1): the gain acts in the same step, so every sample matches the
+  // formula at t = k dt up to rounding (1e-12).
+  const double dt = 0.001;
+  const auto y = trace(ModelBuilder()
+                           .add("g", "gain", {{"k", -2.5}})
+                           .add("s", "sine", {{"frequency", 3.0}, {"phase", 1.0}})
+                           .connect("s.y", "g.u")
+                           .compile(dt),
+                       "g.y", 2000);
+  for (int k = 0; k < 2000; ++k)
+    ASSERT_NEAR(y[k], -2.5 * std::sin(2.0 * std::numbers::pi * 3.0 * k * dt + 1.0), 1e-12) << k;
+}
+
 TEST(Sources, PulseSwitchesAtTheExactSteps) {
   // delay 20 ms, period 40 ms, high for 10 ms: rising edges at 20, 60, 100 ms.
   const auto y =
