@@ -14,8 +14,7 @@ namespace twinloop::sim::testing_support {
 
 class Rig {
  public:
-  explicit Rig(const Plan& plan)
-      : plan_(std::make_shared<const Plan>(plan)), simulator_(plan_) {}
+  explicit Rig(const Plan& plan) : plan_(std::make_shared<const Plan>(plan)), simulator_(plan_) {}
 
   // Feeds input "component.port" with `value` from the next step on.
   Rig& set(const std::string& input, double value) {

@@ -134,8 +134,12 @@ ComponentTypeInfo cylinder_type() {
             {command_input("extend", "Valve coil: drive the piston out."),
              command_input("retract", "Valve coil: drive the piston in (double_acting only).")},
             {output("position", SignalType::real, "m", "Piston position, 0 (in) to stroke (out)."),
-             bool_output("extended", "End sensor: position >= stroke - switch_tolerance."),
-             bool_output("retracted", "End sensor: position <= switch_tolerance."),
+             bool_output("extended",
+                         "End sensor: position >= stroke - switch_tolerance (less 1e-9 * "
+                         "stroke for rounding)."),
+             bool_output("retracted",
+                         "End sensor: position <= switch_tolerance (plus 1e-9 * "
+                         "stroke for rounding)."),
              bool_output("moving", "The position changed in the step that led to this one.")}};
       }};
 }
@@ -273,10 +277,14 @@ BlockSetup cylinder_setup(const json& parameters, double, std::size_t) {
                     {extended ? stroke : 0.0, 0.0}};
 }
 
+// The position is a sum of one travel per step, so it carries rounding; a sensor counts a
+// position within this fraction of the stroke of its switching point as reached.
+constexpr double sensor_slack = 1e-9;
+
 void cylinder_output(const BlockCall& call) {
   const double x = call.state[0];
   const double stroke = call.parameters[1];
-  const double tolerance = call.parameters[4];
+  const double tolerance = call.parameters[4] + sensor_slack * stroke;
   call.outputs[0] = x;
   call.outputs[1] = signal_of(x >= stroke - tolerance);
   call.outputs[2] = signal_of(x <= tolerance);
@@ -432,7 +440,9 @@ bool move_towards(double& x, double& v, double goal, const AxisLimits& limits, d
     if (braking >= distance * (1.0 - braking_band)) {
       // Brake onto the goal; the deceleration needed is within the band of the limit.
       duration = 2.0 * distance / speed;
-      if (duration <= time) {
+      // Rounding in the summed travel must not postpone an arrival due at the end of this
+      // step to the next one.
+      if (duration <= time * (1.0 + braking_band)) {
         x = goal;
         v = 0.0;
         return true;
