@@ -182,6 +182,7 @@ void register_builtin_types(TypeRegistry& registry) {
   registry.add(unit_delay(), kernels::unit_delay());
   library::register_sources(registry);
   library::register_math(registry);
+  library::register_expression(registry);
   library::register_logic(registry);
   library::register_dynamics(registry);
   library::register_motion(registry);
