@@ -187,6 +187,7 @@ void register_builtin_types(TypeRegistry& registry) {
   library::register_dynamics(registry);
   library::register_motion(registry);
   library::register_plant(registry);
+  library::register_conveyor(registry);
 }
 
 }  // namespace twinloop::sim

@@ -45,7 +45,8 @@ std::string refusal(const json& formula) {
   return "";
 }
 
-double evaluate(const std::string& formula, const std::vector<std::pair<std::string, double>>& inputs) {
+double evaluate(const std::string& formula,
+                const std::vector<std::pair<std::string, double>>& inputs) {
   Rig rig(single("expression", {{"formula", formula}}));
   for (const auto& [name, value] : inputs)
     rig.set("b." + name, value);
@@ -72,8 +73,8 @@ TEST(Expression, InputsAreTheFormulasVariablesInAlphabeticalOrder) {
 
 TEST(Expression, ComputesTheFormula) {
   EXPECT_DOUBLE_EQ(evaluate("u1 + u2", {{"u1", 1.5}, {"u2", 2.25}}), 3.75);
-  EXPECT_DOUBLE_EQ(evaluate("a * sin(b) + c", {{"a", 2.0}, {"b", std::numbers::pi / 6}, {"c", 1.0}}),
-                   2.0);
+  EXPECT_DOUBLE_EQ(
+      evaluate("a * sin(b) + c", {{"a", 2.0}, {"b", std::numbers::pi / 6}, {"c", 1.0}}), 2.0);
   EXPECT_DOUBLE_EQ(evaluate("x^2 - 2*x + 1", {{"x", 3.0}}), 4.0);
   EXPECT_DOUBLE_EQ(evaluate("level > 0.8 ? 1 : 0", {{"level", 0.9}}), 1.0);
   EXPECT_DOUBLE_EQ(evaluate("level > 0.8 ? 1 : 0", {{"level", 0.7}}), 0.0);

@@ -110,8 +110,8 @@ Analysis analyse(const std::string& formula) {
     int results = 0;
     parser.Eval(results);
     if (results != 1) {
-      result.error = fmt::format(
-          "must give one value, but it has {} comma-separated expressions", results);
+      result.error =
+          fmt::format("must give one value, but it has {} comma-separated expressions", results);
       return result;
     }
     for (const auto& [name, address] : parser.GetUsedVar())
@@ -121,8 +121,8 @@ Analysis analyse(const std::string& formula) {
     return result;
   }
   if (result.variables.size() > max_variables) {
-    result.error = fmt::format("uses {} variables; at most {} are allowed",
-                               result.variables.size(), max_variables);
+    result.error = fmt::format("uses {} variables; at most {} are allowed", result.variables.size(),
+                               max_variables);
   }
   return result;
 }

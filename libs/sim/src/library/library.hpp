@@ -12,5 +12,6 @@ void register_logic(TypeRegistry& registry);       // logic.cpp
 void register_dynamics(TypeRegistry& registry);    // dynamics.cpp
 void register_motion(TypeRegistry& registry);      // motion.cpp: drives, axes, cylinders, encoder
 void register_plant(TypeRegistry& registry);       // plant.cpp: sensors, operator devices, process
+void register_conveyor(TypeRegistry& registry);    // conveyor.cpp: material flow
 
 }  // namespace twinloop::sim::library
