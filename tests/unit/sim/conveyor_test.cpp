@@ -16,17 +16,9 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refusal;
 using testing_support::registry;
 using testing_support::Rig;
-
-std::string refusal(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error& error) {
-    return error.what();
-  }
-  return "";
-}
 
 // source -> belt (speed `speed` from a constant) -> sink, each part tagged with its serial
 // number. dt 10 ms.
@@ -118,9 +110,9 @@ TEST(Conveyor, APartReachesTheLightBarrierAtDistanceOverSpeed) {
   // Released at t = 0.3 s onto a belt at 0.5 m/s: a 0.2 m part's front reaches the barrier
   // at 1 m after 2 s (step 30 + 200), its rear leaves it 0.4 s later, and the part reaches
   // the end (2 m) after 4 s, when the sink counts it.
-  const auto plan = line({{"first_release", 0.3}, {"interval", 100.0}},
-                         {{"barriers", "1.0"}}, 0.5, false)
-                        .compile(0.01);
+  const auto plan =
+      line({{"first_release", 0.3}, {"interval", 100.0}}, {{"barriers", "1.0"}}, 0.5, false)
+          .compile(0.01);
   Rig rig(plan);
   for (int k = 0; k <= 450; ++k) {
     rig.step();
@@ -138,9 +130,9 @@ TEST(Conveyor, PartsStopAtAClosedEndAndQueueUpBehind) {
   // Three parts, one per second, at 0.5 m/s onto a 2 m belt whose end is closed. The first
   // stops with its front at the end at t = 4 s, the second against it (front 1.8 m) and the
   // third behind that (front 1.6 m). Barriers at 1.9, 1.7 and 1.5 m show where they are.
-  const auto plan = line({{"interval", 1.0}, {"max_parts", 3}},
-                         {{"barriers", "1.9, 1.7, 1.5"}}, 0.5, false)
-                        .compile(0.01);
+  const auto plan =
+      line({{"interval", 1.0}, {"max_parts", 3}}, {{"barriers", "1.9, 1.7, 1.5"}}, 0.5, false)
+          .compile(0.01);
   Rig rig(plan);
   rig.set("belt.release", false);
   for (int k = 0; k <= 700; ++k) {
@@ -152,8 +144,7 @@ TEST(Conveyor, PartsStopAtAClosedEndAndQueueUpBehind) {
     // part's front reaches it at 1 s + 3.4 s, and the second stops over it.
     ASSERT_EQ(rig.on("belt.barrier2"), (k >= 340 && k <= 380) || k >= 440) << k;
     // barrier3 (1.5 m): first part 300..340, second 400..440, the third from 500 on.
-    ASSERT_EQ(rig.on("belt.barrier3"), (k >= 300 && k <= 340) || (k >= 400 && k <= 440) ||
-                                           k >= 500)
+    ASSERT_EQ(rig.on("belt.barrier3"), (k >= 300 && k <= 340) || (k >= 400 && k <= 440) || k >= 500)
         << k;
   }
   EXPECT_EQ(rig["belt.parts"], 3.0);
@@ -191,8 +182,7 @@ TEST(Conveyor, TheSourceWaitsForAFreeEntry) {
 }
 
 TEST(Conveyor, RequestModeAndAStoppedBelt) {
-  const auto plan =
-      line({{"mode", "request"}}, {{"barriers", "0.1"}}, 0.0, true).compile(0.01);
+  const auto plan = line({{"mode", "request"}}, {{"barriers", "0.1"}}, 0.0, true).compile(0.01);
   Rig rig(plan);
   rig.steps(5);
   EXPECT_EQ(rig["src.count"], 0.0);
@@ -273,10 +263,9 @@ TEST(Conveyor, AFullBeltRefusesParts) {
 TEST(Conveyor, OnePartLeavesPerStep) {
   // Ten 1 mm parts queued at a closed end; opened, they leave one per step even though the
   // belt would carry several past the end within a step.
-  const auto plan =
-      line({{"interval", 0.01}, {"max_parts", 10}, {"part_length", 0.001}}, {{"barriers", ""}},
-           10.0, false)
-          .compile(0.01);
+  const auto plan = line({{"interval", 0.01}, {"max_parts", 10}, {"part_length", 0.001}},
+                         {{"barriers", ""}}, 10.0, false)
+                        .compile(0.01);
   Rig rig(plan);
   rig.set("belt.release", false).steps(100);
   EXPECT_EQ(rig["belt.parts"], 10.0);

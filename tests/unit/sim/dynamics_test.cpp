@@ -18,6 +18,7 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refused;
 using testing_support::registry;
 using testing_support::Rig;
 using testing_support::trace;
@@ -31,15 +32,6 @@ std::vector<double> constant_response(const std::string& type, const json& param
                    .connect("c.y", "b.u")
                    .compile(dt),
                "b.y", steps);
-}
-
-bool refused(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error&) {
-    return true;
-  }
-  return false;
 }
 
 // ---- integrator -------------------------------------------------------------------------

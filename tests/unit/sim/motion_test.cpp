@@ -17,18 +17,10 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refused;
 using testing_support::registry;
 using testing_support::Rig;
 using testing_support::single;
-
-bool refused(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error&) {
-    return true;
-  }
-  return false;
-}
 
 // ---- declarations -----------------------------------------------------------------------
 

@@ -19,19 +19,11 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refused;
 using testing_support::registry;
 using testing_support::Rig;
 using testing_support::single;
 using testing_support::trace;
-
-bool refused(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error&) {
-    return true;
-  }
-  return false;
-}
 
 // The outputs named `signal` of a one-block model, its input `input` set to each value in
 // turn, one step per value.

@@ -16,6 +16,7 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refused;
 using testing_support::registry;
 using testing_support::trace;
 
@@ -36,15 +37,6 @@ std::vector<double> response(const std::string& type, const json& parameters,
 
 double single(const std::string& type, const json& parameters, const std::vector<double>& inputs) {
   return response(type, parameters, inputs).at(0);
-}
-
-bool refused(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error&) {
-    return true;
-  }
-  return false;
 }
 
 std::vector<std::string> names(const std::vector<core::PortSpec>& ports) {

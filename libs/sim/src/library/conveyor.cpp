@@ -24,20 +24,13 @@
 #include <system_error>
 #include <vector>
 
+#include "declare.hpp"
 #include "library.hpp"
 #include "twinloop/core/error.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 constexpr const char* category = "devices";
 
@@ -58,31 +51,12 @@ constexpr double max_count = 2147483647.0;
 
 PortSpec port(std::string name, SignalType type, std::string unit, bool feedthrough,
               std::string description, double default_value = 0.0) {
-  return PortSpec{std::move(name), type,        std::move(unit), default_value,
-                  feedthrough,     std::move(description)};
+  return PortSpec{std::move(name), type,        std::move(unit),
+                  default_value,   feedthrough, std::move(description)};
 }
 
 PortSpec output(std::string name, SignalType type, std::string unit, std::string description) {
   return port(std::move(name), type, std::move(unit), false, std::move(description));
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (value.get<double>() > 0.0) return std::nullopt;
-  return "must be greater than 0";
 }
 
 // The barrier positions of "0.1, 1.9": numbers separated by commas (blanks allowed), or the
@@ -132,25 +106,20 @@ BarrierList parse_barriers(const std::string& text) {
 }
 
 ComponentTypeInfo part_source_type() {
-  ParameterSpec mode = parameter("mode", ParameterType::string, "interval", "",
-                                 "\"interval\": a part is due every `interval` from "
-                                 "`first_release` on; \"request\": on each rising edge of "
-                                 "`request`.");
-  mode.check = [](const json& value) -> std::optional<std::string> {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == "interval" || text == "request") return std::nullopt;
-    return "must be \"interval\" or \"request\", got \"" + text + "\"";
-  };
-  ParameterSpec interval = parameter("interval", ParameterType::real, 2.0, "s",
-                                     "Interval mode: time between due parts (1 ns to 1e6 s).",
-                                     0.0, max_time_s);
+  ParameterSpec mode = choice_parameter("mode", "interval", "request",
+                                        "\"interval\": a part is due every `interval` from "
+                                        "`first_release` on; \"request\": on each rising edge "
+                                        "of `request`.");
+  ParameterSpec interval =
+      parameter("interval", ParameterType::real, 2.0, "s",
+                "Interval mode: time between due parts (1 ns to 1e6 s).", 0.0, max_time_s);
   interval.check = [](const json& value) -> std::optional<std::string> {
     if (std::round(value.get<double>() * 1e9) >= 1.0) return std::nullopt;
     return "must be at least 1 ns (1e-9 s)";
   };
-  ParameterSpec length = parameter("part_length", ParameterType::real, 0.2, "m",
-                                   "Length of the parts, 1 mm to 10 km.", min_part_length,
-                                   max_belt_length);
+  ParameterSpec length =
+      parameter("part_length", ParameterType::real, 0.2, "m", "Length of the parts, 1 mm to 10 km.",
+                min_part_length, max_belt_length);
   return ComponentTypeInfo{
       "part_source",
       category,
@@ -180,15 +149,14 @@ ComponentTypeInfo part_source_type() {
              output("length", SignalType::real, "m", "The length of the parts (part_length)."),
              output("count", SignalType::integer, "",
                     "The number of parts released so far, this step's included."),
-             output("waiting", SignalType::boolean, "",
-                    "A part is due but `ready` is FALSE.")}};
+             output("waiting", SignalType::boolean, "", "A part is due but `ready` is FALSE.")}};
       }};
 }
 
 ComponentTypeInfo conveyor_type() {
-  ParameterSpec belt = parameter("length", ParameterType::real, 2.0, "m",
-                                 "Length of the belt from entry to end, > 0 (at most 10 km).",
-                                 0.0, max_belt_length);
+  ParameterSpec belt =
+      parameter("length", ParameterType::real, 2.0, "m",
+                "Length of the belt from entry to end, > 0 (at most 10 km).", 0.0, max_belt_length);
   belt.check = positive;
   ParameterSpec barriers =
       parameter("barriers", ParameterType::string, "0.1, 1.9", "m",
@@ -218,39 +186,37 @@ ComponentTypeInfo conveyor_type() {
                  "block's state.",
                  1.0, static_cast<double>(max_capacity))},
       [](const json& parameters) {
-        Ports ports{
-            {port("speed", SignalType::real, "m/s", false,
-                  "Belt speed; negative values and NaN count as 0 (the belt runs forward "
-                  "only)."),
-             port("part_in", SignalType::boolean, "", false,
-                  "A part is handed over to the entry in this step."),
-             port("part_length", SignalType::real, "m", false,
-                  "The length of the part handed over (at least 1 mm).", 0.2),
-             port("tag", SignalType::integer, "", false,
-                  "A number carried with the part handed over (e.g. the source's count)."),
-             port("release", SignalType::boolean, "", false,
-                  "TRUE: parts leave at the end; FALSE: they stop there (a stopper, or the "
-                  "next station not ready). TRUE when open.",
-                  1.0)},
-            {}};
+        Ports ports{{port("speed", SignalType::real, "m/s", false,
+                          "Belt speed; negative values and NaN count as 0 (the belt runs forward "
+                          "only)."),
+                     port("part_in", SignalType::boolean, "", false,
+                          "A part is handed over to the entry in this step."),
+                     port("part_length", SignalType::real, "m", false,
+                          "The length of the part handed over (at least 1 mm).", 0.2),
+                     port("tag", SignalType::integer, "", false,
+                          "A number carried with the part handed over (e.g. the source's count)."),
+                     port("release", SignalType::boolean, "", false,
+                          "TRUE: parts leave at the end; FALSE: they stop there (a stopper, or the "
+                          "next station not ready). TRUE when open.",
+                          1.0)},
+                    {}};
         const auto list = parse_barriers(parameters.at("barriers").get<std::string>());
         for (std::size_t i = 0; i < list.positions.size(); ++i) {
-          ports.outputs.push_back(output("barrier" + std::to_string(i + 1), SignalType::boolean,
-                                         "",
-                                         fmt::format("Light barrier at {} m: a part covers it.",
-                                                     list.positions[i])));
+          ports.outputs.push_back(
+              output("barrier" + std::to_string(i + 1), SignalType::boolean, "",
+                     fmt::format("Light barrier at {} m: a part covers it.", list.positions[i])));
         }
         ports.outputs.push_back(
             output("parts", SignalType::integer, "", "The number of parts on the belt."));
         ports.outputs.push_back(output("entry_free", SignalType::boolean, "",
                                        "A part handed over now would enter at once: the belt "
                                        "has room and the last part is fully on it."));
-        ports.outputs.push_back(output("at_end", SignalType::boolean, "",
-                                       "A part stands with its front at the end."));
-        ports.outputs.push_back(output("part_out", SignalType::boolean, "",
-                                       "A part left the end in the last update."));
-        ports.outputs.push_back(output("out_length", SignalType::real, "m",
-                                       "The length of the part that left last."));
+        ports.outputs.push_back(
+            output("at_end", SignalType::boolean, "", "A part stands with its front at the end."));
+        ports.outputs.push_back(
+            output("part_out", SignalType::boolean, "", "A part left the end in the last update."));
+        ports.outputs.push_back(
+            output("out_length", SignalType::real, "m", "The length of the part that left last."));
         ports.outputs.push_back(
             output("out_tag", SignalType::integer, "", "The tag of the part that left last."));
         ports.outputs.push_back(output("refused", SignalType::integer, "",
@@ -285,18 +251,6 @@ ComponentTypeInfo part_sink_type() {
 
 // ---------------------------------------------------------------------------------------
 // Kernels
-
-bool is_true(double signal) {
-  return signal != 0.0;
-}
-
-double signal_of(bool value) {
-  return value ? 1.0 : 0.0;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
-}
 
 // ---- part_source ------------------------------------------------------------------------
 // Parameters [request mode, interval ns, first release ns, max parts (0: no limit), part

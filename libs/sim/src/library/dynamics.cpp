@@ -14,20 +14,13 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 #include "twinloop/core/error.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------
 // Declarations
@@ -38,36 +31,6 @@ PortSpec real_input(std::string name, bool feedthrough, std::string description)
 
 PortSpec real_output(std::string description) {
   return PortSpec{"y", SignalType::real, "", 0.0, false, std::move(description)};
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt,
-                             std::optional<double> max = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min, max);
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (!(value.get<double>() > 0.0)) return "must be greater than 0";
-  return std::nullopt;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
 }
 
 // The longest time constant or delay a block accepts, in seconds.

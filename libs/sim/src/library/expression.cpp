@@ -26,20 +26,13 @@
 #include <string>
 #include <vector>
 
+#include "declare.hpp"
 #include "library.hpp"
 #include "twinloop/core/error.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 constexpr std::size_t max_variables = 32;
 constexpr std::size_t max_formula_length = 1000;

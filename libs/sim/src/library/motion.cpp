@@ -14,19 +14,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------
 // Declarations
@@ -48,56 +41,6 @@ PortSpec bool_output(std::string name, std::string description) {
   return output(std::move(name), SignalType::boolean, "", std::move(description));
 }
 
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min);
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (!(value.get<double>() > 0.0)) return "must be greater than 0";
-  return std::nullopt;
-}
-
-// A real parameter that must be > 0 (the range's min is inclusive, so a check does it).
-ParameterSpec positive_parameter(std::string name, double default_value, std::string unit,
-                                 std::string description) {
-  ParameterSpec spec =
-      real_parameter(std::move(name), default_value, std::move(unit), std::move(description));
-  spec.check = positive;
-  return spec;
-}
-
-ParameterSpec choice_parameter(std::string name, std::string default_value, std::string description,
-                               std::string first, std::string second) {
-  ParameterSpec spec =
-      parameter(std::move(name), ParameterType::string, default_value, "", std::move(description));
-  spec.check = [first, second](const json& value) -> std::optional<std::string> {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == first || text == second) return std::nullopt;
-    return "must be \"" + first + "\" or \"" + second + "\", got \"" + text + "\"";
-  };
-  return spec;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
-}
-
 // The largest integer below which every integer is exact in a double: 2^53.
 constexpr double max_exact_integer = 9007199254740992.0;
 // The largest encoder modulo: 2^32 (a UDINT counter wraps there).
@@ -114,10 +57,9 @@ ComponentTypeInfo cylinder_type() {
       "out, `retract` alone drives in, both or neither hold the piston where it is. "
       "single_acting: `extend` drives out, otherwise the spring drives in (`retract` is "
       "ignored).",
-      {choice_parameter("kind", "double_acting",
+      {choice_parameter("kind", "double_acting", "single_acting",
                         "\"double_acting\" (two valve coils) or \"single_acting\" (one coil, "
-                        "spring return).",
-                        "double_acting", "single_acting"),
+                        "spring return)."),
        positive_parameter("stroke", 0.1, "m", "Length of the stroke (> 0)."),
        positive_parameter("time_to_extend", 1.0, "s",
                           "Time for a full stroke out, from retracted to extended (> 0)."),
@@ -126,9 +68,8 @@ ComponentTypeInfo cylinder_type() {
        real_parameter("switch_tolerance", 0.0, "m",
                       "An end sensor is on while the piston is within this distance of its end.",
                       0.0),
-       choice_parameter("initial", "retracted",
-                        "Position at the start: \"retracted\" (0) or \"extended\" (stroke).",
-                        "retracted", "extended")},
+       choice_parameter("initial", "retracted", "extended",
+                        "Position at the start: \"retracted\" (0) or \"extended\" (stroke).")},
       [](const json&) {
         return Ports{
             {command_input("extend", "Valve coil: drive the piston out."),
@@ -237,13 +178,6 @@ ComponentTypeInfo encoder_type() {
 
 // ---------------------------------------------------------------------------------------
 // Kernels
-
-bool is_true(double signal) {
-  return signal != 0.0;
-}
-double signal_of(bool value) {
-  return value ? 1.0 : 0.0;
-}
 
 // Moves (x, v) for `time` towards the speed `target`, with the speed changing at `rate` (0:
 // at once), integrating exactly for the piecewise-constant acceleration.
