@@ -291,6 +291,51 @@ TEST(Conveyor, NegativeOrNanSpeedDoesNotMoveTheBelt) {
   }
 }
 
+TEST(Conveyor, ACylinderPushesEachPartOffTheEndUnderPlcLogic) {
+  // A machine: parts every 3 s onto a 2 m belt at 0.5 m/s whose end is closed; a pusher
+  // cylinder (0.5 s each way) opens it. PLC logic: a part at the end sets the latch that
+  // extends the pusher, the pusher's extended sensor resets it (set wins while the part is
+  // still there). Each part is at the end 4 s after its release, the pusher is out 0.5 s
+  // later, and the sink counts the part in the step after that.
+  const auto plan =
+      ModelBuilder()
+          .add("src", "part_source", {{"interval", 3.0}})
+          .add("v", "constant", {{"value", 0.5}})
+          .add("belt", "conveyor", {{"barriers", "1.9"}})
+          .add("pusher", "cylinder", {{"time_to_extend", 0.5}, {"time_to_retract", 0.5}})
+          .add("latch", "sr")
+          .add("back", "not")
+          .add("sink", "part_sink")
+          .connect("v.y", "belt.speed")
+          .connect("src.part", "belt.part_in")
+          .connect("belt.entry_free", "src.ready")
+          .connect("belt.at_end", "latch.S1")
+          .connect("pusher.extended", "latch.R")
+          .connect("latch.Q1", "pusher.extend")
+          .connect("latch.Q1", "back.IN")
+          .connect("back.OUT", "pusher.retract")
+          .connect("pusher.extended", "belt.release")
+          .connect("belt.part_out", "sink.part")
+          .compile(0.01);
+  Rig rig(plan);
+  std::vector<int> at_end, pushed_out, counted;
+  bool was_at_end = false;
+  bool was_out = false;
+  for (int k = 0; k <= 1100; ++k) {
+    rig.step();
+    if (rig.on("belt.at_end") && !was_at_end) at_end.push_back(k);
+    if (rig.on("pusher.extended") && !was_out) pushed_out.push_back(k);
+    if (rig.on("belt.part_out")) counted.push_back(k);
+    was_at_end = rig.on("belt.at_end");
+    was_out = rig.on("pusher.extended");
+  }
+  EXPECT_EQ(at_end, (std::vector<int>{400, 700, 1000}));
+  EXPECT_EQ(pushed_out, (std::vector<int>{450, 750, 1050}));
+  EXPECT_EQ(counted, (std::vector<int>{451, 751, 1051}));
+  EXPECT_EQ(rig["sink.count"], 3.0);
+  EXPECT_EQ(rig["belt.refused"], 0.0);
+}
+
 // ---- sink -------------------------------------------------------------------------------
 
 TEST(PartSink, AFullSinkHoldsTheBeltUntilEmptied) {

@@ -42,8 +42,7 @@ inline ParameterSpec real_parameter(std::string name, double default_value, std:
                    std::move(description), min, max);
 }
 
-inline ParameterSpec bool_parameter(std::string name, bool default_value,
-                                    std::string description) {
+inline ParameterSpec bool_parameter(std::string name, bool default_value, std::string description) {
   return parameter(std::move(name), ParameterType::boolean, default_value, "",
                    std::move(description));
 }
