@@ -72,7 +72,12 @@ void Pacing1kHz(benchmark::State& state) {
   state.counters["jitter_p99_us"] = statistics.jitter_p99 * 1e6;
   state.counters["jitter_max_us"] = statistics.jitter_max * 1e6;
 }
-BENCHMARK(Pacing1kHz)->ArgName("spin_us")->Arg(0)->Arg(200)->Iterations(1)->Unit(benchmark::kSecond);
+BENCHMARK(Pacing1kHz)
+    ->ArgName("spin_us")
+    ->Arg(0)
+    ->Arg(200)
+    ->Iterations(1)
+    ->Unit(benchmark::kSecond);
 
 }  // namespace
 
