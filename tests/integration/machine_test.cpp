@@ -25,8 +25,9 @@ class Machine : public ApiTest {
     std::stringstream document;
     document << file.rdbuf();
     const auto project = create_project("Line 1");
-    const auto imported = http().request("POST", resource_path("projects", project) + "/models/import",
-                                         document.str(), "application/json");
+    const auto imported =
+        http().request("POST", resource_path("projects", project) + "/models/import",
+                       document.str(), "application/json");
     ASSERT_TRUE(HasStatus(imported, 201)) << imported.body;
     simulations_ = resource_path("models", imported.json()) + "/simulations";
   }
@@ -63,7 +64,8 @@ std::vector<double> rising_edges(const nlohmann::json& results, const std::strin
 
 void expect_times(const std::vector<double>& actual, const std::vector<double>& expected) {
   ASSERT_EQ(actual.size(), expected.size());
-  for (std::size_t i = 0; i < actual.size(); ++i) EXPECT_NEAR(actual[i], expected[i], 1e-9) << i;
+  for (std::size_t i = 0; i < actual.size(); ++i)
+    EXPECT_NEAR(actual[i], expected[i], 1e-9) << i;
 }
 
 TEST_F(Machine, EachPartIsPushedIntoTheSinkAtTheAnalyticTime) {
@@ -99,17 +101,17 @@ TEST_F(Machine, EachPartIsPushedIntoTheSinkAtTheAnalyticTime) {
 
 TEST_F(Machine, RunsInRealTimeWatchedLiveAndPokedWhileItRuns) {
   const auto path = create_simulation({{"realtime_factor", 4.0}, {"end_time", 6.0}});
-  WebSocketClient viewer("127.0.0.1", port(), path + "/stream?signals=belt.parts,sink.count&rate=20");
+  WebSocketClient viewer("127.0.0.1", port(),
+                         path + "/stream?signals=belt.parts,sink.count&rate=20");
   ASSERT_EQ(nlohmann::json::parse(*viewer.receive()).at("type"), "hello");
   ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
 
   // An operator holds the belt motor off for a while: the parts on the belt stand still.
   std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  ASSERT_TRUE(HasStatus(
-      http().patch(path, {{"overrides", {{"belt_motor.forward", false}}}}), 200));
+  ASSERT_TRUE(HasStatus(http().patch(path, {{"overrides", {{"belt_motor.forward", false}}}}), 200));
   std::this_thread::sleep_for(std::chrono::milliseconds(400));
-  ASSERT_TRUE(HasStatus(
-      http().patch(path, {{"overrides", {{"belt_motor.forward", nullptr}}}}), 200));
+  ASSERT_TRUE(
+      HasStatus(http().patch(path, {{"overrides", {{"belt_motor.forward", nullptr}}}}), 200));
 
   double last_count = 0.0;
   int frames = 0;
@@ -135,7 +137,8 @@ TEST_F(Machine, RunsInRealTimeWatchedLiveAndPokedWhileItRuns) {
   std::getline(lines, line);
   EXPECT_EQ(line, "time,belt_motor.speed");
   std::map<double, int> speeds;
-  while (std::getline(lines, line)) ++speeds[std::stod(line.substr(line.find(',') + 1))];
+  while (std::getline(lines, line))
+    ++speeds[std::stod(line.substr(line.find(',') + 1))];
   EXPECT_GT(speeds[0.0], 100) << "the belt stood while held";
   EXPECT_GT(speeds[0.5], 100) << "and ran before and after";
 }

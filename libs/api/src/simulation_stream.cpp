@@ -166,9 +166,8 @@ bool has_ended(sim::RunState state) {
 
 class SimulationStream final : public Stream {
  public:
-  SimulationStream(const Services& services, std::shared_ptr<Simulation> simulation,
-                   Selection selection)
-      : services_(services), simulation_(std::move(simulation)), selection_(std::move(selection)) {
+  SimulationStream(std::shared_ptr<Simulation> simulation, Selection selection)
+      : simulation_(std::move(simulation)), selection_(std::move(selection)) {
     open_tap();
   }
 
@@ -195,8 +194,9 @@ class SimulationStream final : public Stream {
           json{{"type", "state"}, {"simulation", simulation_json(*simulation_, statistics)}}
               .dump());
     }
-    // A simulation that has ended sends nothing more; one that was deleted is gone.
-    return !has_ended(statistics.state) && services_.simulations.find(simulation_->id) != nullptr;
+    // A simulation that has ended sends nothing more. Deleting one stops it, so its stream
+    // too ends with the final samples and state.
+    return !has_ended(statistics.state);
   }
 
   void receive(std::string_view message, std::vector<std::string>& replies) override {
@@ -266,7 +266,6 @@ class SimulationStream final : public Stream {
     return text;
   }
 
-  const Services& services_;
   std::shared_ptr<Simulation> simulation_;
   Selection selection_;
   std::uint64_t tap_ = 0;
@@ -279,7 +278,7 @@ class SimulationStream final : public Stream {
 std::unique_ptr<Stream> open_simulation_stream(const Services& services, const Call& call) {
   auto simulation = living_simulation(services, call.id(), "stream");
   auto selection = selection_from_query(*simulation, call);
-  return std::make_unique<SimulationStream>(services, std::move(simulation), std::move(selection));
+  return std::make_unique<SimulationStream>(std::move(simulation), std::move(selection));
 }
 
 }  // namespace twinloop::api

@@ -121,6 +121,7 @@ json stored_document(const Simulation& simulation, const sim::RunStatistics& sta
            {"recording_truncated", statistics.recording_truncated}};
   if (simulation.end_time) out["end_time"] = *simulation.end_time;
   if (!statistics.error.empty()) out["error"] = statistics.error;
+  if (!statistics.end_reason.empty()) out["end_reason"] = statistics.end_reason;
   std::lock_guard lock(simulation.tuning_mutex);
   out["overrides"] = simulation.overrides;
   out["parameters"] = simulation.tuned;

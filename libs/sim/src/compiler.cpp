@@ -80,6 +80,17 @@ std::uint32_t period_of(const std::string& name, const nlohmann::json& parameter
   return static_cast<std::uint32_t>(whole);
 }
 
+// A setup that refuses a combination of parameters says which component it refused.
+BlockSetup named_setup(const core::Component& component, const BlockBehaviour& behaviour, double dt,
+                       std::size_t input_count) {
+  try {
+    return behaviour.setup(component.parameters, dt, input_count);
+  } catch (const core::Error& error) {
+    throw core::Error(error.kind(), fmt::format("component '{}': {}", component.name, error.what()),
+                      error.fields(), error.type_slug());
+  }
+}
+
 }  // namespace
 
 Plan compile(const std::vector<core::Component>& components,
@@ -190,12 +201,20 @@ Plan compile(const std::vector<core::Component>& components,
     const std::uint32_t period =
         period_of(entry.component->name, entry.component->parameters, options.step_ns);
     const BlockSetup setup =
-        entry.behaviour->setup(entry.component->parameters, dt * period, entry.input_slots.size());
+        named_setup(*entry.component, *entry.behaviour, dt * period, entry.input_slots.size());
+    std::uint32_t instance = PlannedBlock::no_instance;
+    if (entry.behaviour->instantiate) {
+      instance = static_cast<std::uint32_t>(plan.instance_factories.size());
+      plan.instance_factories.emplace_back(
+          [make = entry.behaviour->instantiate,
+           parameters = nlohmann::json(entry.component->parameters),
+           block_dt = dt * period] { return make(parameters, block_dt); });
+    }
     plan.blocks.push_back(
         PlannedBlock{entry.behaviour->output, entry.behaviour->update,
                      static_cast<std::uint32_t>(plan.input_slots.size()), entry.first_output,
                      static_cast<std::uint32_t>(plan.initial_state.size()),
-                     static_cast<std::uint32_t>(plan.parameters.size()), index, period});
+                     static_cast<std::uint32_t>(plan.parameters.size()), index, period, instance});
     plan.input_slots.insert(plan.input_slots.end(), entry.input_slots.begin(),
                             entry.input_slots.end());
     plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(), setup.parameters.end());

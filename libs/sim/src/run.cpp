@@ -49,7 +49,8 @@ SimulationRun::~SimulationRun() {
 }
 
 bool SimulationRun::finished() const {
-  return settings_.last_step && simulator_.steps_done() > *settings_.last_step;
+  return (settings_.last_step && simulator_.steps_done() > *settings_.last_step) ||
+         simulator_.events().end_requested();
 }
 
 void SimulationRun::step_and_record() {
@@ -309,6 +310,7 @@ RunStatistics SimulationRun::statistics_locked() const {
   statistics.jitter_max = lateness_.max();
   statistics.recording_truncated = truncated_;
   statistics.error = error_;
+  statistics.end_reason = simulator_.events().end_reason();
   return statistics;
 }
 

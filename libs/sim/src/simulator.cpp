@@ -11,11 +11,18 @@ Simulator::Simulator(std::shared_ptr<const Plan> plan)
   signals_ = plan_->initial_signals;
   signals_.resize(plan_->initial_signals.size() + plan_->inputs.size(), 0.0);
   state_ = plan_->initial_state;
+  for (const auto& make : plan_->instance_factories)
+    instances_.push_back(make());
 }
 
 void Simulator::reset() {
   std::copy(plan_->initial_signals.begin(), plan_->initial_signals.end(), signals_.begin());
   state_ = plan_->initial_state;
+  // The old objects go first: an FMU may allow one instance at a time.
+  instances_.clear();
+  for (const auto& make : plan_->instance_factories)
+    instances_.push_back(make());
+  events_ = StepEvents{};
   steps_done_ = 0;
 }
 
@@ -46,7 +53,9 @@ void Simulator::step() {
                  nullptr,
                  time_ns,
                  core::to_seconds(time_ns),
-                 core::to_seconds(plan.step_ns)};
+                 core::to_seconds(plan.step_ns),
+                 nullptr,
+                 &events_};
   const double dt = call.dt;
   // A block with a longer sample time sits out the steps between its ticks, and sees its own
   // period as dt when it runs.
@@ -61,6 +70,8 @@ void Simulator::step() {
     call.outputs = signals_.data() + block.first_output;
     call.state = state_.data() + block.first_state;
     call.parameters = parameters_.data() + block.first_parameter;
+    call.instance =
+        block.instance == PlannedBlock::no_instance ? nullptr : instances_[block.instance].get();
     return true;
   };
   for (const PlannedBlock& block : plan.blocks) {

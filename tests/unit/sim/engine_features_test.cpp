@@ -396,3 +396,99 @@ TEST(Determinism, TwoRunsOfAThousandComponentsRecordTheSameBits) {
 
 }  // namespace
 }  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+// A type whose blocks count steps in a per-run object and ask to end the run at a step.
+std::atomic<int> live_counters{0};
+
+struct StepCounter final : BlockInstance {
+  explicit StepCounter(double end_at) : end_at_step(end_at) { ++live_counters; }
+  ~StepCounter() override { --live_counters; }
+  StepCounter(const StepCounter&) = delete;
+  StepCounter& operator=(const StepCounter&) = delete;
+  double steps = 0;
+  double end_at_step;
+};
+
+TypeRegistry counting_registry() {
+  TypeRegistry registry;
+  core::ComponentTypeInfo info;
+  info.type = "counter";
+  info.category = "test";
+  info.description = "counts its steps in a per-run object";
+  core::ParameterSpec end_at;
+  end_at.name = "end_at";
+  end_at.default_value = 1e9;
+  info.parameters.push_back(end_at);
+  info.ports = [](const nlohmann::json&) {
+    core::Ports ports;
+    ports.outputs.push_back(core::PortSpec{"y", core::SignalType::real, "", 0.0, false, ""});
+    return ports;
+  };
+  registry.add(
+      info,
+      BlockBehaviour([](const nlohmann::json&, double, std::size_t) { return BlockSetup{}; },
+                     [](const BlockCall& call) {
+                       auto& counter = *static_cast<StepCounter*>(call.instance);
+                       call.outputs[0] = ++counter.steps;
+                       if (counter.steps >= counter.end_at_step) {
+                         call.events->request_end("the counter reached its end");
+                       }
+                     },
+                     nullptr,
+                     [](const nlohmann::json& parameters, double) {
+                       return std::make_unique<StepCounter>(parameters.at("end_at").get<double>());
+                     }));
+  return registry;
+}
+
+Plan counting_plan(const TypeRegistry& registry, double end_at) {
+  core::Component component;
+  component.id = 1;
+  component.name = "count";
+  component.type = "counter";
+  component.parameters = core::merge_parameters(*registry.find("counter"), nlohmann::json::object(),
+                                                {{"end_at", end_at}});
+  return compile({component}, {}, registry, CompileOptions{1'000'000});
+}
+
+TEST(BlockInstances, LiveAsLongAsTheirSimulatorAndStartAfreshOnReset) {
+  const auto registry = counting_registry();
+  const auto plan = std::make_shared<const Plan>(counting_plan(registry, 1e9));
+  EXPECT_EQ(live_counters, 0) << "compiling makes none";
+  {
+    Simulator first(plan);
+    Simulator second(plan);
+    EXPECT_EQ(live_counters, 2) << "one per simulator";
+    first.step();
+    first.step();
+    second.step();
+    EXPECT_EQ(first.signals()[0], 2.0);
+    EXPECT_EQ(second.signals()[0], 1.0) << "each run has its own";
+    first.reset();
+    EXPECT_EQ(live_counters, 2);
+    first.step();
+    EXPECT_EQ(first.signals()[0], 1.0) << "a reset starts a new object";
+  }
+  EXPECT_EQ(live_counters, 0);
+}
+
+TEST(BlockInstances, ABlockEndsTheRunCleanlyAtTheStepItAsks) {
+  const auto registry = counting_registry();
+  const auto plan = std::make_shared<const Plan>(counting_plan(registry, 5));
+  RunSettings settings;
+  settings.last_step = 100;
+  settings.recorded = {0};
+  SimulationRun run(plan, settings);
+  run.start();
+  EXPECT_EQ(run.wait_until_ended(), RunState::completed);
+  const auto statistics = run.statistics();
+  EXPECT_EQ(statistics.steps_done, 5) << "the step that asked is the last one computed";
+  EXPECT_EQ(statistics.end_reason, "the counter reached its end");
+  EXPECT_EQ(run.recording().values.back(), 5.0);
+}
+
+}  // namespace
+}  // namespace twinloop::sim

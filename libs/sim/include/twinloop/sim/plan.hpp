@@ -1,6 +1,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -15,12 +17,15 @@ namespace twinloop::sim {
 struct PlannedBlock {
   OutputKernel output = nullptr;
   UpdateKernel update = nullptr;
-  std::uint32_t first_input = 0;      // into Plan::input_slots
-  std::uint32_t first_output = 0;     // into the signal array
-  std::uint32_t first_state = 0;      // into the state array
-  std::uint32_t first_parameter = 0;  // into Plan::parameters
-  std::uint32_t component = 0;        // index into Plan::components
-  std::uint32_t period = 1;           // runs in steps k with k % period == 0
+  std::uint32_t first_input = 0;         // into Plan::input_slots
+  std::uint32_t first_output = 0;        // into the signal array
+  std::uint32_t first_state = 0;         // into the state array
+  std::uint32_t first_parameter = 0;     // into Plan::parameters
+  std::uint32_t component = 0;           // index into Plan::components
+  std::uint32_t period = 1;              // runs in steps k with k % period == 0
+  std::uint32_t instance = no_instance;  // into Plan::instance_factories
+
+  static constexpr std::uint32_t no_instance = 0xffffffff;
 };
 
 // A port of the model, named "component.port". For an output, `slot` is its place in the
@@ -44,6 +49,8 @@ struct Plan {
   std::vector<PlannedSignal> signals;      // every output, in component and port order
   std::vector<PlannedSignal> inputs;       // every input, in component and port order
   std::vector<std::string> components;     // names, in the model's order
+  // Per-run objects of the blocks that need one, bound to their component's parameters.
+  std::vector<std::function<std::unique_ptr<BlockInstance>()>> instance_factories;
 };
 
 struct CompileOptions {

@@ -48,6 +48,7 @@ struct RunStatistics {
   double jitter_p50 = 0.0, jitter_p99 = 0.0, jitter_max = 0.0;
   bool recording_truncated = false;
   std::string error;
+  std::string end_reason;  // why a block ended the run before its end time, if one did
 };
 
 // Samples of tapped signals since they were last taken (see SimulationRun::open_tap), with

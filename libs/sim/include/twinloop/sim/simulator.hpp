@@ -15,11 +15,15 @@ namespace twinloop::sim {
 // outputs computed in that step. Not thread-safe: one thread drives one simulator.
 class Simulator {
  public:
+  // Makes the blocks' per-run objects (Plan::instance_factories); their errors propagate.
   explicit Simulator(std::shared_ptr<const Plan> plan);
 
-  // Back to step 0 with the initial states; overrides stay.
+  // Back to step 0 with the initial states and new per-run objects; overrides stay.
   void reset();
+  // Computes one step. A kernel's exception propagates (the step is then incomplete).
   void step();
+  // Whether a block asked, in a step so far, for the run to end after it, and why.
+  const StepEvents& events() const { return events_; }
 
   // Feeds the input (an index into Plan::inputs) with `value` instead of its driver from
   // the next step on; nullopt gives it back to its driver.
@@ -41,6 +45,8 @@ class Simulator {
   std::vector<double> parameters_;          // the plan's, with tuned parameters replaced
   std::vector<double> signals_;             // the plan's signals, then one override per input
   std::vector<double> state_;
+  std::vector<std::unique_ptr<BlockInstance>> instances_;
+  StepEvents events_;
   std::int64_t steps_done_ = 0;
 };
 
