@@ -3,6 +3,8 @@
 // conveyor, and wait at a full entry; bad settings are refused.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -278,6 +280,19 @@ TEST(Conveyor, OnePartLeavesPerStep) {
   rig.step();
   EXPECT_FALSE(rig.on("belt.part_out"));
   EXPECT_EQ(rig["belt.parts"], 0.0);
+}
+
+TEST(Conveyor, DegeneratePartLengthsAreLimited) {
+  // An infinite length is taken as 10 km, a NaN or zero one as 1 mm: the belt keeps working.
+  for (double length : {std::numeric_limits<double>::infinity(), std::nan(""), 0.0}) {
+    Rig rig(ModelBuilder().add("belt", "conveyor", {{"barriers", "1.0"}}).compile(0.1));
+    rig.set("belt.speed", 1.0).set("belt.part_length", length).set("belt.part_in", true).step();
+    rig.set("belt.part_in", false).steps(10);
+    EXPECT_TRUE(rig.on("belt.barrier1")) << length;
+    EXPECT_EQ(rig.on("belt.entry_free"), !(length > 1.0)) << length;  // 10 km still entering
+    rig.steps(20);
+    EXPECT_EQ(rig["belt.parts"], 0.0) << length;  // handed over at the end, front first
+  }
 }
 
 TEST(Conveyor, NegativeOrNanSpeedDoesNotMoveTheBelt) {

@@ -126,6 +126,7 @@ TEST(Expression, BadFormulasAreRefusedWithTheParameterAndThePosition) {
   EXPECT_TRUE(contains(refusal("a += 3"), "assignment at position 2"));
   EXPECT_EQ(refusal("a == 3 || a != 4 || a <= 1 || a >= 2"), "");
   EXPECT_TRUE(contains(refusal("a, b"), "one value"));
+  EXPECT_TRUE(contains(refusal("2 * y"), "the name of the output"));
   EXPECT_FALSE(refusal(std::string(1001, '1')).empty());
   EXPECT_FALSE(refusal(42).empty());  // not a string
   std::string many = "v0";

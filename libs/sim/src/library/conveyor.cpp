@@ -38,7 +38,8 @@ constexpr const char* category = "devices";
 // a part counts as having reached a position, so a barrier or the belt end is not seen a step
 // late.
 constexpr double reach_slack = 1e-6;
-// The shortest part; a shorter (or non-finite) length is taken as this.
+// The shortest part; a shorter length or NaN is taken as this (and one longer than the
+// longest belt as that).
 constexpr double min_part_length = 1e-3;
 constexpr double max_belt_length = 10000.0;
 constexpr std::int64_t max_capacity = 256;
@@ -192,7 +193,9 @@ ComponentTypeInfo conveyor_type() {
                      port("part_in", SignalType::boolean, "", false,
                           "A part is handed over to the entry in this step."),
                      port("part_length", SignalType::real, "m", false,
-                          "The length of the part handed over (at least 1 mm).", 0.2),
+                          "The length of the part handed over (1 mm to 10 km; outside, the nearer "
+                          "end).",
+                          0.2),
                      port("tag", SignalType::integer, "", false,
                           "A number carried with the part handed over (e.g. the source's count)."),
                      port("release", SignalType::boolean, "", false,
@@ -414,6 +417,7 @@ void conveyor_update(const BlockCall& call) {
   if (accepted) {
     double length = call.input(part_length_in);
     if (!(length >= min_part_length)) length = min_part_length;  // also NaN
+    length = std::min(length, max_belt_length);
     double* slot = s + parts + count * part_size;
     slot[0] = std::min(travel, limit);
     slot[1] = length;

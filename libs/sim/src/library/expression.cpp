@@ -113,6 +113,12 @@ Analysis analyse(const std::string& formula) {
     result.error = describe(error);
     return result;
   }
+  for (const auto& name : result.variables) {
+    if (name == "y") {
+      result.error = "uses the variable 'y', the name of the output; give the input another name";
+      return result;
+    }
+  }
   if (result.variables.size() > max_variables) {
     result.error = fmt::format("uses {} variables; at most {} are allowed", result.variables.size(),
                                max_variables);
