@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk
+  chromium
 )
 # Node.js and npm build the web assets; a machine that already has them (any source) keeps them.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)
