@@ -1,0 +1,384 @@
+import {
+  applyEdgeChanges,
+  applyNodeChanges,
+  Background,
+  Controls,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useUpdateNodeInternals,
+  type EdgeChange,
+  type NodeChange,
+  type OnBeforeDelete,
+  type Connection as FlowConnection,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
+
+import { api } from '../api/client';
+import { ApiError, describeError } from '../api/errors';
+import type { Component, ComponentType, Model, Position, Project } from '../api/types';
+import { ComponentNodeView } from '../components/ComponentNodeView';
+import { ConfirmDialog, ErrorMessage, Loading } from '../components/common';
+import { Palette, paletteMimeType } from '../components/Palette';
+import { PropertyPanel } from '../components/PropertyPanel';
+import { SimulationPanel } from '../components/SimulationPanel';
+import { loadCatalogue } from '../lib/catalogue';
+import {
+  componentIdOf,
+  connectionEnds,
+  connectionOf,
+  connectionProblem,
+  freeComponentName,
+  inputSignals,
+  nodeId,
+  outputSignals,
+  toEdge,
+  toGraph,
+  toNode,
+  type ComponentNode,
+  type ConnectionEdge,
+} from '../lib/graph';
+import { layeredLayout } from '../lib/layout';
+import { Link, navigate } from '../lib/router';
+
+const nodeTypes = { component: ComponentNodeView };
+
+export function ModelEditorPage({ modelId }: { modelId: number }) {
+  return (
+    <ReactFlowProvider>
+      <ModelEditor modelId={modelId} />
+    </ReactFlowProvider>
+  );
+}
+
+interface Loaded {
+  model: Model;
+  project: Project;
+  types: Map<string, ComponentType>;
+  typeList: ComponentType[];
+}
+
+// Runs tasks `width` at a time: saving 500 positions at once would queue in the browser anyway.
+async function inBatches<T>(items: T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
+  for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(task));
+}
+
+function ModelEditor({ modelId }: { modelId: number }) {
+  const [loaded, setLoaded] = useState<Loaded | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [nodes, setNodes] = useState<ComponentNode[]>([]);
+  const [edges, setEdges] = useState<ConnectionEdge[]>([]);
+  const [notice, setNotice] = useState<string | null>(null);
+  const [busy, setBusy] = useState<string | null>(null);
+  const [confirmDelete, setConfirmDelete] = useState<ComponentNode | null>(null);
+  const flow = useReactFlow<ComponentNode, ConnectionEdge>();
+  const updateNodeInternals = useUpdateNodeInternals();
+  const canvas = useRef<HTMLDivElement>(null);
+
+  const load = useCallback(async () => {
+    setLoadError(null);
+    try {
+      const [model, typeList, components, connections] = await Promise.all([
+        api.model(modelId),
+        loadCatalogue(),
+        api.components(modelId),
+        api.connections(modelId),
+      ]);
+      const project = await api.project(model.project_id);
+      const types = new Map(typeList.map((type) => [type.type, type]));
+      const unplaced = components.some((component) => component.position === null);
+      const layout = unplaced ? layeredLayout(components, connections) : new Map<number, Position>();
+      const graph = toGraph(components, connections, types, layout);
+      setNodes(graph.nodes);
+      setEdges(graph.edges);
+      setLoaded({ model, project, types, typeList });
+      document.title = `${model.name} · twinloop`;
+    } catch (caught) {
+      setLoadError(caught instanceof ApiError && caught.status === 404 ? 'This model does not exist (any more).' : describeError(caught));
+    }
+  }, [modelId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  const nodesById = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
+  const selected = nodes.find((node) => node.selected) ?? null;
+  const outputs = useMemo(() => outputSignals(nodes), [nodes]);
+  const inputs = useMemo(() => inputSignals(nodes), [nodes]);
+
+  const onNodesChange = useCallback((changes: NodeChange<ComponentNode>[]) => {
+    setNodes((current) => applyNodeChanges(changes, current));
+  }, []);
+  const onEdgesChange = useCallback((changes: EdgeChange<ConnectionEdge>[]) => {
+    setEdges((current) => applyEdgeChanges(changes, current));
+  }, []);
+
+  const addComponent = useCallback(
+    async (type: ComponentType, position: Position) => {
+      setNotice(null);
+      const name = freeComponentName(type.type, nodes.map((node) => node.data.component.name));
+      try {
+        const component = await api.createComponent(modelId, {
+          name,
+          type: type.type,
+          position: { x: Math.round(position.x), y: Math.round(position.y) },
+        });
+        const node = { ...toNode(component, loaded!.types, position), selected: true };
+        setNodes((current) => [...current.map((other) => (other.selected ? { ...other, selected: false } : other)), node]);
+      } catch (caught) {
+        setNotice(`${type.type} was not added: ${describeError(caught)}`);
+      }
+    },
+    [modelId, nodes, loaded],
+  );
+
+  const addInView = (type: ComponentType) => {
+    const bounds = canvas.current?.getBoundingClientRect();
+    const centre = bounds
+      ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
+      : { x: 0, y: 0 };
+    const crowd = nodes.filter((node) => Math.abs(node.position.x - centre.x) < 40 && Math.abs(node.position.y - centre.y) < 40).length;
+    void addComponent(type, { x: centre.x + crowd * 30, y: centre.y + crowd * 30 });
+  };
+
+  const onDrop = (event: DragEvent) => {
+    event.preventDefault();
+    const typeName = event.dataTransfer.getData(paletteMimeType);
+    const type = loaded?.types.get(typeName);
+    if (!type) return;
+    void addComponent(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+  };
+
+  const isValidConnection = useCallback(
+    (link: FlowConnection | ConnectionEdge) => connectionProblem(link, nodesById, edges) === null,
+    [nodesById, edges],
+  );
+
+  const onConnect = useCallback(
+    async (link: FlowConnection) => {
+      setNotice(null);
+      const problem = connectionProblem(link, nodesById, edges);
+      const ends = connectionEnds(link);
+      if (problem || !ends.ok) {
+        setNotice(problem ?? (ends.ok ? null : ends.error));
+        return;
+      }
+      try {
+        const connection = await api.createConnection(modelId, ends.source, ends.target);
+        setEdges((current) => [...current, toEdge(connection, nodesById)]);
+      } catch (caught) {
+        setNotice(`Not connected: ${describeError(caught)}`);
+      }
+    },
+    [modelId, nodesById, edges],
+  );
+
+  // Deleting goes to the server first; what it refuses stays on the canvas.
+  const onBeforeDelete: OnBeforeDelete<ComponentNode, ConnectionEdge> = useCallback(async ({ nodes: doomed, edges: cut }) => {
+    setNotice(null);
+    const doomedIds = new Set(doomed.map((node) => node.id));
+    try {
+      await inBatches(doomed, 8, (node) => api.deleteComponent(componentIdOf(node.id)));
+      const alone = cut.filter((edge) => !doomedIds.has(edge.source) && !doomedIds.has(edge.target));
+      await inBatches(alone, 8, (edge) => api.deleteConnection(Number(edge.id)));
+      return true;
+    } catch (caught) {
+      setNotice(`Not deleted: ${describeError(caught)}`);
+      void load();
+      return false;
+    }
+  }, [load]);
+
+  const onNodeDragStop = useCallback(
+    (_event: unknown, _node: ComponentNode, moved: ComponentNode[]) => {
+      void inBatches(moved, 8, async (node) => {
+        const position = { x: Math.round(node.position.x), y: Math.round(node.position.y) };
+        try {
+          await api.updateComponent(componentIdOf(node.id), { position });
+        } catch (caught) {
+          setNotice(`The new position of ${node.data.component.name} was not saved: ${describeError(caught)}`);
+        }
+      });
+    },
+    [],
+  );
+
+  const onSaved = useCallback(
+    (component: Component) => {
+      if (!loaded) return;
+      setNodes((current) =>
+        current.map((node) =>
+          node.id === nodeId(component.id) ? { ...toNode(component, loaded.types, node.position), selected: node.selected } : node,
+        ),
+      );
+      updateNodeInternals(nodeId(component.id));
+    },
+    [loaded, updateNodeInternals],
+  );
+
+  const deleteSelected = async () => {
+    if (!confirmDelete) return;
+    const node = confirmDelete;
+    setConfirmDelete(null);
+    await flow.deleteElements({ nodes: [{ id: node.id }] });
+  };
+
+  const autoLayout = async () => {
+    setBusy('Arranging…');
+    setNotice(null);
+    const components = nodes.map((node) => node.data.component);
+    const connections = edges.map((edge) => connectionOf(edge, modelId));
+    const layout = layeredLayout(components, connections);
+    setNodes((current) => current.map((node) => ({ ...node, position: layout.get(componentIdOf(node.id)) ?? node.position })));
+    window.requestAnimationFrame(() => void flow.fitView());
+    try {
+      await inBatches([...layout.entries()], 8, ([id, position]) => api.updateComponent(id, { position }));
+    } catch (caught) {
+      setNotice(`The arrangement was not saved completely: ${describeError(caught)}`);
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const exportModel = async () => {
+    setNotice(null);
+    try {
+      const document = await api.exportModel(modelId);
+      const blob = new Blob([JSON.stringify(document, null, 2)], { type: 'application/json' });
+      const url = URL.createObjectURL(blob);
+      const anchor = Object.assign(window.document.createElement('a'), {
+        href: url,
+        download: `${loaded?.model.name.replace(/[^A-Za-z0-9_-]+/g, '-') ?? 'model'}.json`,
+      });
+      anchor.click();
+      window.setTimeout(() => URL.revokeObjectURL(url), 1000);
+    } catch (caught) {
+      setNotice(`The model was not exported: ${describeError(caught)}`);
+    }
+  };
+
+  const importModel = async (event: ChangeEvent<HTMLInputElement>) => {
+    const file = event.target.files?.[0];
+    event.target.value = '';
+    if (!file || !loaded) return;
+    setNotice(null);
+    try {
+      const document = JSON.parse(await file.text()) as unknown;
+      const model = await api.importModel(loaded.project.id, document);
+      navigate(`/models/${model.id}`);
+    } catch (caught) {
+      setNotice(
+        caught instanceof SyntaxError ? `${file.name} is not a JSON file.` : `${file.name} was not imported: ${describeError(caught)}`,
+      );
+    }
+  };
+
+  if (loadError) {
+    return (
+      <main className="page">
+        <ErrorMessage message={loadError} onRetry={load} />
+        <Link href="/">Back to the projects</Link>
+      </main>
+    );
+  }
+  if (!loaded) {
+    return (
+      <main className="page">
+        <Loading what="the model" />
+      </main>
+    );
+  }
+
+  return (
+    <main className="editor" aria-label={`Model ${loaded.model.name}`}>
+      <header className="editor-toolbar">
+        <nav className="breadcrumbs" aria-label="Breadcrumbs">
+          <Link href="/">Projects</Link> <span aria-hidden="true">/</span>{' '}
+          <Link href={`/projects/${loaded.project.id}`}>{loaded.project.name}</Link> <span aria-hidden="true">/</span>{' '}
+          <h1>{loaded.model.name}</h1>
+        </nav>
+        <span className="counts">
+          {nodes.length} components, {edges.length} connections
+        </span>
+        <div className="toolbar-buttons">
+          <button type="button" onClick={() => void autoLayout()} disabled={busy !== null || nodes.length === 0}>
+            {busy ?? 'Auto-layout'}
+          </button>
+          <button type="button" onClick={() => void exportModel()}>
+            Export JSON
+          </button>
+          <label className="button-like">
+            Import JSON…
+            <input type="file" accept="application/json,.json" className="visually-hidden" onChange={importModel} />
+          </label>
+        </div>
+      </header>
+      <ErrorMessage message={notice} />
+      <div className="editor-body">
+        <Palette types={loaded.typeList} onAdd={addInView} />
+        <div
+          className="canvas"
+          ref={canvas}
+          onDragOver={(event) => {
+            if (event.dataTransfer.types.includes(paletteMimeType)) {
+              event.preventDefault();
+              event.dataTransfer.dropEffect = 'copy';
+            }
+          }}
+          onDrop={onDrop}
+          aria-label="Model canvas: drag from an output to an input to connect; select and press Delete to remove"
+        >
+          <ReactFlow<ComponentNode, ConnectionEdge>
+            nodes={nodes}
+            edges={edges}
+            nodeTypes={nodeTypes}
+            onNodesChange={onNodesChange}
+            onEdgesChange={onEdgesChange}
+            onConnect={onConnect}
+            isValidConnection={isValidConnection}
+            onBeforeDelete={onBeforeDelete}
+            onNodeDragStop={onNodeDragStop}
+            deleteKeyCode={['Delete', 'Backspace']}
+            fitView
+            fitViewOptions={{ maxZoom: 1 }}
+            minZoom={0.05}
+            onlyRenderVisibleElements={nodes.length > 200}
+            proOptions={{ hideAttribution: true }}
+          >
+            <Background />
+            <Controls />
+          </ReactFlow>
+          {nodes.length === 0 && (
+            <p className="canvas-hint">Drag a component type from the palette onto the canvas, or press its button to add it here.</p>
+          )}
+        </div>
+        {selected ? (
+          <PropertyPanel
+            key={selected.id}
+            component={selected.data.component}
+            typeInfo={selected.data.typeInfo}
+            onSaved={onSaved}
+            onDelete={() => setConfirmDelete(selected)}
+          />
+        ) : (
+          <aside className="property-panel" aria-label="Properties">
+            <h2>Properties</h2>
+            <p className="empty">Select a component to see and change its name and parameters.</p>
+          </aside>
+        )}
+      </div>
+      <SimulationPanel modelId={modelId} defaultStepSize={loaded.model.step_size} outputs={outputs} inputs={inputs} />
+      <ConfirmDialog
+        open={confirmDelete !== null}
+        title={`Delete ${confirmDelete?.data.component.name ?? ''}?`}
+        confirmLabel="Delete component"
+        onConfirm={() => void deleteSelected()}
+        onCancel={() => setConfirmDelete(null)}
+      >
+        <p>The component and every connection at it are removed from the model.</p>
+      </ConfirmDialog>
+    </main>
+  );
+}
