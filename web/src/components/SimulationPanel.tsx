@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AlignedData } from 'uplot';
 
 import { api, resultsCsvUrl } from '../api/client';
@@ -46,11 +46,16 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
   const [recording, setRecording] = useState<{ key: string; data: AlignedData } | null>(null);
 
   const outputNames = useMemo(() => outputs.map((signal) => signal.name), [outputs]);
+  const seen = useRef<Set<string>>(new Set());
   useEffect(() => {
-    // Keep what is still there; start with the first few signals of a model.
+    // Signals that are gone leave the plot; new ones join it while it shows fewer than four.
     setPicked((current) => {
-      const kept = current.filter((name) => outputNames.includes(name));
-      return kept.length > 0 || current.length > 0 ? kept : outputNames.slice(0, 4);
+      const next = current.filter((name) => outputNames.includes(name));
+      for (const name of outputNames) {
+        if (!seen.current.has(name) && next.length < 4) next.push(name);
+      }
+      seen.current = new Set(outputNames);
+      return next;
     });
   }, [outputNames]);
 
@@ -155,18 +160,18 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
             error={fieldErrors.get('/end_time')}
             onChange={(event) => setEndTime(event.target.value)}
           />
-          <label className="checkbox">
-            <input type="checkbox" checked={openEnded} onChange={(event) => setOpenEnded(event.target.checked)} /> Open-ended
-            (run until stopped)
-          </label>
           <Field
             label="Real-time factor"
             value={realtimeFactor}
             inputMode="decimal"
-            hint="1 = wall clock, 0 = as fast as possible"
+            title="1 = wall clock, 0 = as fast as possible"
             error={fieldErrors.get('/realtime_factor')}
             onChange={(event) => setRealtimeFactor(event.target.value)}
           />
+          <label className="checkbox">
+            <input type="checkbox" checked={openEnded} onChange={(event) => setOpenEnded(event.target.checked)} /> Open-ended
+          </label>
+          <small className="hint settings-hint">Real-time factor 1 runs at wall-clock pace, 0 as fast as possible.</small>
         </div>
         <div className="run-buttons" role="group" aria-label="Run">
           <button type="button" className="primary" disabled={busy || !canStart} onClick={() => void run('start')}>
@@ -182,7 +187,7 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
             Stop
           </button>
           <button type="button" disabled={busy || !canStep} onClick={() => void run('step')}>
-            Single step
+            Step once
           </button>
         </div>
         <p className="simulation-state" role="status" aria-live="polite" data-state={state ?? 'none'}>

@@ -57,6 +57,9 @@ interface Loaded {
   project: Project;
   types: Map<string, ComponentType>;
   typeList: ComponentType[];
+  // Fit the view to the model only when it opens with components: xyflow would otherwise fit
+  // it to the first component added, moving the canvas under the user's hand.
+  fitOnOpen: boolean;
 }
 
 // Runs tasks `width` at a time: saving 500 positions at once would queue in the browser anyway.
@@ -92,7 +95,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
       const graph = toGraph(components, connections, types, layout);
       setNodes(graph.nodes);
       setEdges(graph.edges);
-      setLoaded({ model, project, types, typeList });
+      setLoaded({ model, project, types, typeList, fitOnOpen: components.length > 0 });
       document.title = `${model.name} · twinloop`;
     } catch (caught) {
       setLoadError(caught instanceof ApiError && caught.status === 404 ? 'This model does not exist (any more).' : describeError(caught));
@@ -341,7 +344,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
             onBeforeDelete={onBeforeDelete}
             onNodeDragStop={onNodeDragStop}
             deleteKeyCode={['Delete', 'Backspace']}
-            fitView
+            fitView={loaded.fitOnOpen}
             fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.05}
             onlyRenderVisibleElements={nodes.length > 200}
