@@ -1,4 +1,4 @@
-import { useMemo, useState, type DragEvent } from 'react';
+import { memo, useMemo, useState, type DragEvent } from 'react';
 
 import type { ComponentType } from '../api/types';
 
@@ -11,7 +11,7 @@ interface Props {
 
 // The catalogue by category, with a search. Drag a type onto the canvas, or press its button
 // (Enter or a click) to add it in the middle of the view.
-export function Palette({ types, onAdd }: Props) {
+export const Palette = memo(function Palette({ types, onAdd }: Props) {
   const [search, setSearch] = useState('');
   const groups = useMemo(() => {
     const needle = search.trim().toLowerCase();
@@ -73,4 +73,4 @@ export function Palette({ types, onAdd }: Props) {
       </div>
     </aside>
   );
-}
+});

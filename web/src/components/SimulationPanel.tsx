@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { AlignedData } from 'uplot';
 
 import { api, resultsCsvUrl } from '../api/client';
@@ -26,13 +26,16 @@ const stateWords: Record<Simulation['state'], string> = {
   failed: 'failed',
 };
 
+// A long list of checkboxes costs more to draw than it helps; the filter finds the rest.
+const maxListedSignals = 100;
+
 function formatTime(seconds: number): string {
   return `${seconds.toFixed(seconds < 10 ? 3 : 2)} s`;
 }
 
 // Run settings, the lifecycle buttons, live plots of the picked signals, overrides of inputs
 // while running, and after a run the whole recording and its CSV.
-export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: Props) {
+export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: Props) {
   const [stepSize, setStepSize] = useState(String(defaultStepSize ?? 0.01));
   const [endTime, setEndTime] = useState('10');
   const [openEnded, setOpenEnded] = useState(false);
@@ -135,7 +138,8 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
   const canStart = state === null || state === 'created' || finished;
   const canStep = state === null || state === 'created' || state === 'paused' || finished;
 
-  const shownSignals = outputs.filter((signal) => signal.name.toLowerCase().includes(signalFilter.trim().toLowerCase()));
+  const matching = outputs.filter((signal) => signal.name.toLowerCase().includes(signalFilter.trim().toLowerCase()));
+  const shownSignals = matching.slice(0, maxListedSignals);
   const liveSamples = feed.data[0]?.length ?? 0;
   const showRecording = finished && recording !== null && recording.key === recordingKey;
 
@@ -240,6 +244,11 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
             value={signalFilter}
             onChange={(event) => setSignalFilter(event.target.value)}
           />
+          {matching.length > shownSignals.length && (
+            <p className="hint">
+              {shownSignals.length} of {matching.length} listed; filter to find the others.
+            </p>
+          )}
           <ul>
             {shownSignals.map((signal) => (
               <li key={signal.name}>
@@ -264,7 +273,7 @@ export function SimulationPanel({ modelId, defaultStepSize, outputs, inputs }: P
       </div>
     </section>
   );
-}
+});
 
 function Overrides({
   simulation,

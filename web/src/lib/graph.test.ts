@@ -125,9 +125,9 @@ describe('connectionProblem', () => {
 describe('signals', () => {
   it('lists outputs and inputs as component.port with their data type', () => {
     const { nodes } = graph();
-    expect(outputSignals(nodes).map((signal) => signal.name)).toEqual(['setpoint.y', 'oven.y', 'mix.y', 'interlock.OUT']);
-    expect(inputSignals(nodes)).toContainEqual({ name: 'interlock.IN2', dataType: 'bool', unit: undefined });
-    expect(inputSignals(nodes).map((signal) => signal.name)).toContain('mix.u3');
+    expect(outputSignals(nodes.map((node) => node.data)).map((signal) => signal.name)).toEqual(['setpoint.y', 'oven.y', 'mix.y', 'interlock.OUT']);
+    expect(inputSignals(nodes.map((node) => node.data))).toContainEqual({ name: 'interlock.IN2', dataType: 'bool', unit: undefined });
+    expect(inputSignals(nodes.map((node) => node.data)).map((signal) => signal.name)).toContain('mix.u3');
   });
 });
 

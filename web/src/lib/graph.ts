@@ -143,22 +143,22 @@ export interface Signal {
   unit?: string;
 }
 
-// Every output ("drive.y") of the model: what a simulation records and plots.
-export function outputSignals(nodes: ComponentNode[]): Signal[] {
-  return nodes.flatMap((node) =>
-    node.data.ports.outputs.map((port) => ({
-      name: signalName(node.data.component, port.name),
+// Every output ("drive.y") of the components: what a simulation records and plots.
+export function outputSignals(nodes: ComponentNodeData[]): Signal[] {
+  return nodes.flatMap((data) =>
+    data.ports.outputs.map((port) => ({
+      name: signalName(data.component, port.name),
       dataType: port.data_type,
       unit: port.unit,
     })),
   );
 }
 
-// Every input of the model: what a running simulation may override.
-export function inputSignals(nodes: ComponentNode[]): Signal[] {
-  return nodes.flatMap((node) =>
-    node.data.ports.inputs.map((port) => ({
-      name: signalName(node.data.component, port.name),
+// Every input of the components: what a running simulation may override.
+export function inputSignals(nodes: ComponentNodeData[]): Signal[] {
+  return nodes.flatMap((data) =>
+    data.ports.inputs.map((port) => ({
+      name: signalName(data.component, port.name),
       dataType: port.data_type,
       unit: port.unit,
     })),

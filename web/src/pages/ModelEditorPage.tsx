@@ -62,6 +62,18 @@ interface Loaded {
   fitOnOpen: boolean;
 }
 
+function nodesByIdOf(nodes: ComponentNode[]): Map<string, ComponentNode> {
+  return new Map(nodes.map((node) => [node.id, node]));
+}
+
+// The same array as last time while its items are the same objects.
+function useStableList<T>(items: T[]): T[] {
+  const previous = useRef(items);
+  const same = previous.current.length === items.length && previous.current.every((item, i) => item === items[i]);
+  if (!same) previous.current = items;
+  return previous.current;
+}
+
 // Runs tasks `width` at a time: saving 500 positions at once would queue in the browser anyway.
 async function inBatches<T>(items: T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(task));
@@ -106,10 +118,16 @@ function ModelEditor({ modelId }: { modelId: number }) {
     void load();
   }, [load]);
 
-  const nodesById = useMemo(() => new Map(nodes.map((node) => [node.id, node])), [nodes]);
+  // The callbacks handed to xyflow read the graph through refs, so that they stay the same
+  // while a node is dragged and xyflow does not re-render for them on every frame.
+  const graph = useRef({ nodes, edges });
+  graph.current = { nodes, edges };
   const selected = nodes.find((node) => node.selected) ?? null;
-  const outputs = useMemo(() => outputSignals(nodes), [nodes]);
-  const inputs = useMemo(() => inputSignals(nodes), [nodes]);
+  // Dragging changes positions only, so the components (and with them the signals) stay the
+  // same objects: the simulation panel re-renders only when the model changes.
+  const componentData = useStableList(nodes.map((node) => node.data));
+  const outputs = useMemo(() => outputSignals(componentData), [componentData]);
+  const inputs = useMemo(() => inputSignals(componentData), [componentData]);
 
   const onNodesChange = useCallback((changes: NodeChange<ComponentNode>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));
@@ -121,7 +139,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
   const addComponent = useCallback(
     async (type: ComponentType, position: Position) => {
       setNotice(null);
-      const name = freeComponentName(type.type, nodes.map((node) => node.data.component.name));
+      const name = freeComponentName(type.type, graph.current.nodes.map((node) => node.data.component.name));
       try {
         const component = await api.createComponent(modelId, {
           name,
@@ -134,17 +152,22 @@ function ModelEditor({ modelId }: { modelId: number }) {
         setNotice(`${type.type} was not added: ${describeError(caught)}`);
       }
     },
-    [modelId, nodes, loaded],
+    [modelId, loaded],
   );
 
-  const addInView = (type: ComponentType) => {
-    const bounds = canvas.current?.getBoundingClientRect();
-    const centre = bounds
-      ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
-      : { x: 0, y: 0 };
-    const crowd = nodes.filter((node) => Math.abs(node.position.x - centre.x) < 40 && Math.abs(node.position.y - centre.y) < 40).length;
-    void addComponent(type, { x: centre.x + crowd * 30, y: centre.y + crowd * 30 });
-  };
+  const addInView = useCallback(
+    (type: ComponentType) => {
+      const bounds = canvas.current?.getBoundingClientRect();
+      const centre = bounds
+        ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
+        : { x: 0, y: 0 };
+      const crowd = graph.current.nodes.filter(
+        (node) => Math.abs(node.position.x - centre.x) < 40 && Math.abs(node.position.y - centre.y) < 40,
+      ).length;
+      void addComponent(type, { x: centre.x + crowd * 30, y: centre.y + crowd * 30 });
+    },
+    [flow, addComponent],
+  );
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -155,14 +178,16 @@ function ModelEditor({ modelId }: { modelId: number }) {
   };
 
   const isValidConnection = useCallback(
-    (link: FlowConnection | ConnectionEdge) => connectionProblem(link, nodesById, edges) === null,
-    [nodesById, edges],
+    (link: FlowConnection | ConnectionEdge) =>
+      connectionProblem(link, nodesByIdOf(graph.current.nodes), graph.current.edges) === null,
+    [],
   );
 
   const onConnect = useCallback(
     async (link: FlowConnection) => {
       setNotice(null);
-      const problem = connectionProblem(link, nodesById, edges);
+      const nodesById = nodesByIdOf(graph.current.nodes);
+      const problem = connectionProblem(link, nodesById, graph.current.edges);
       const ends = connectionEnds(link);
       if (problem || !ends.ok) {
         setNotice(problem ?? (ends.ok ? null : ends.error));
@@ -175,7 +200,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
         setNotice(`Not connected: ${describeError(caught)}`);
       }
     },
-    [modelId, nodesById, edges],
+    [modelId],
   );
 
   // Deleting goes to the server first; what it refuses stays on the canvas.
@@ -347,7 +372,6 @@ function ModelEditor({ modelId }: { modelId: number }) {
             fitView={loaded.fitOnOpen}
             fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.05}
-            onlyRenderVisibleElements={nodes.length > 200}
             proOptions={{ hideAttribution: true }}
           >
             <Background />
