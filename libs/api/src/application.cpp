@@ -170,6 +170,35 @@ Response Application::handle(const Request& request) {
   return response;
 }
 
+StreamOpening Application::open_stream(const Request& request) {
+  const std::string_view target(request.target);
+  const auto question = target.find('?');
+  const std::string_view path = target.substr(0, question);
+  const std::string_view query =
+      question == std::string_view::npos ? std::string_view{} : target.substr(question + 1);
+  StreamOpening opening;
+  try {
+    const auto match = impl_->router.match("GET", path);
+    if (!match || match->pattern != simulation_stream_route) {
+      throw core::Error(core::ErrorKind::not_found,
+                        fmt::format("no WebSocket endpoint at {} (simulations stream at {})", path,
+                                    simulation_stream_route));
+    }
+    opening.route = std::string(match->pattern);
+    const Call call{request, path, query, match->path_parameters};
+    opening.stream = open_simulation_stream(impl_->services, call);
+  } catch (const core::Error& error) {
+    opening.refusal = error_response(error, path);
+  } catch (const std::exception& error) {
+    spdlog::error("opening a stream on {}: unexpected error: {}", path, error.what());
+    opening.refusal = error_response(core::Error(core::ErrorKind::internal,
+                                                 "the server failed to open the stream; the "
+                                                 "server log has the details"),
+                                     path);
+  }
+  return opening;
+}
+
 std::vector<std::pair<std::string, std::string>> Application::routes() const {
   return impl_->router.routes();
 }

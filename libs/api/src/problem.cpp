@@ -43,6 +43,7 @@ ProblemClass problem_class(int status) {
                     ErrorKind::unsupported_media_type, ErrorKind::unprocessable}) {
     if (problem_class(kind).status == status) return problem_class(kind);
   }
+  if (status == 426) return {426, "Upgrade Required", "upgrade-required"};
   if (status == 503) return {503, "Service Unavailable", "service-unavailable"};
   return problem_class(ErrorKind::internal);
 }
@@ -82,9 +83,13 @@ Response error_response(const core::Error& error, std::string_view instance) {
   return make_problem(problem, slug, error.what(), instance, std::move(errors));
 }
 
-Response problem_response(int status, std::string_view detail) {
+Response status_problem(int status, std::string_view detail, std::string_view instance) {
   const ProblemClass problem = problem_class(status);
-  return make_problem(problem, problem.slug, detail, {}, nlohmann::json::array());
+  return make_problem(problem, problem.slug, detail, instance, nlohmann::json::array());
+}
+
+Response problem_response(int status, std::string_view detail) {
+  return status_problem(status, detail, {});
 }
 
 }  // namespace twinloop::api

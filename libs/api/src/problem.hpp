@@ -12,4 +12,7 @@ Response error_response(const core::Error& error, std::string_view instance);
 
 int status_of(core::ErrorKind kind);
 
+// A problem+json response for a status that no core::ErrorKind stands for (426, 503).
+Response status_problem(int status, std::string_view detail, std::string_view instance);
+
 }  // namespace twinloop::api

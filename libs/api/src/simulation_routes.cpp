@@ -4,6 +4,7 @@
 #include <charconv>
 #include <cmath>
 
+#include "problem.hpp"
 #include "request_body.hpp"
 #include "responses.hpp"
 #include "routes.hpp"
@@ -52,12 +53,11 @@ bool SimulationRegistry::remove(core::Id id) {
   return true;
 }
 
-namespace {
-
-constexpr double max_steps = 1e15;
-
 json simulation_json(const Simulation& simulation) {
-  const auto statistics = simulation.run->statistics();
+  return simulation_json(simulation, simulation.run->statistics());
+}
+
+json simulation_json(const Simulation& simulation, const sim::RunStatistics& statistics) {
   json out{{"id", simulation.id},
            {"model_id", simulation.model_id},
            {"state", sim::to_string(statistics.state)},
@@ -88,6 +88,10 @@ std::shared_ptr<Simulation> existing_simulation(const Services& services, core::
   if (!simulation) core::throw_not_found(fmt::format("simulation {} does not exist", id));
   return simulation;
 }
+
+namespace {
+
+constexpr double max_steps = 1e15;
 
 double non_negative(const FieldReader& fields, std::string_view name, double fallback) {
   const auto value = fields.nullable_number(name);
@@ -352,6 +356,16 @@ void add_simulation_routes(Router& router, Services services) {
   add_transition(router, services, "resume", &sim::SimulationRun::resume);
   add_transition(router, services, "stop", &sim::SimulationRun::stop);
   add_transition(router, services, "step", &sim::SimulationRun::step_once);
+  router.add("GET", std::string(simulation_stream_route), [services](const Call& call) {
+    existing_simulation(services, call.id());
+    Response response =
+        status_problem(426,
+                       "this is a WebSocket endpoint: connect with a WebSocket client "
+                       "(Upgrade: websocket) to receive the simulation's live signals",
+                       call.path);
+    response.headers.emplace_back("Upgrade", "websocket");
+    return response;
+  });
 }
 
 }  // namespace twinloop::api

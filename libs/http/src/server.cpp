@@ -12,6 +12,7 @@
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <condition_variable>
 #include <exception>
 #include <mutex>
@@ -22,9 +23,11 @@
 #include <utility>
 #include <vector>
 
+#include "connections.hpp"
 #include "problem.hpp"
 #include "static_files.hpp"
 #include "termination_signal.hpp"
+#include "websocket_session.hpp"
 
 namespace twinloop::http {
 namespace {
@@ -43,76 +46,6 @@ constexpr std::size_t kLingerReadSize = 16 * 1024;
 // Accept fails persistently when the process is out of file descriptors; retrying at once
 // would spin.
 constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
-
-class Session;
-
-// The open connections, so that stop() can close the idle ones and wait for the busy ones.
-class ConnectionRegistry {
- public:
-  void begin_accepting() {
-    const std::lock_guard lock(mutex_);
-    stopping_ = false;
-    accepting_ = true;
-  }
-
-  void accept_loop_ended() {
-    const std::lock_guard lock(mutex_);
-    accepting_ = false;
-    changed_.notify_all();
-  }
-
-  void add(const std::shared_ptr<Session>& session) {
-    const std::lock_guard lock(mutex_);
-    sessions_.emplace(session.get(), session);
-  }
-
-  void remove(const Session* session) {
-    const std::lock_guard lock(mutex_);
-    sessions_.erase(session);
-    changed_.notify_all();
-  }
-
-  // Marks the server as stopping and returns the connections open now. A connection added
-  // later sees stopping() and closes instead of reading a request.
-  std::vector<std::shared_ptr<Session>> begin_stop() {
-    const std::lock_guard lock(mutex_);
-    stopping_ = true;
-    std::vector<std::shared_ptr<Session>> open;
-    open.reserve(sessions_.size());
-    for (const auto& [key, session] : sessions_) {
-      if (auto alive = session.lock()) open.push_back(std::move(alive));
-    }
-    return open;
-  }
-
-  bool stopping() const { return stopping_.load(); }
-
-  // Waits until the accept loop has ended and every connection has closed; false on timeout.
-  bool wait_until_closed(std::chrono::seconds timeout) {
-    std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout, [this] { return !accepting_ && sessions_.empty(); });
-  }
-
-  std::size_t open_connections() const {
-    const std::lock_guard lock(mutex_);
-    return sessions_.size();
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::condition_variable changed_;
-  std::unordered_map<const Session*, std::weak_ptr<Session>> sessions_;
-  std::atomic<bool> stopping_{false};
-  bool accepting_ = false;
-};
-
-// What the acceptor and every connection share; outlives all connections.
-struct ServerContext {
-  api::RequestHandler& handler;
-  ServerOptions options;
-  std::optional<StaticFiles> static_files;
-  ConnectionRegistry registry;
-};
 
 api::Response internal_error() {
   return make_problem(500, "Internal Server Error",
@@ -143,12 +76,12 @@ std::string format_endpoint(const tcp::endpoint& endpoint) {
 
 // One connection: reads requests one after the other and answers each before reading the
 // next. Every member runs on the connection's strand.
-class Session : public std::enable_shared_from_this<Session> {
+class Session final : public Connection, public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, ServerContext& context)
       : context_(context), stream_(std::move(socket)) {}
 
-  ~Session() { context_.registry.remove(this); }
+  ~Session() override { context_.registry.remove(this); }
 
   Session(const Session&) = delete;
   Session& operator=(const Session&) = delete;
@@ -159,7 +92,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   // Posted by stop(): a connection waiting for a request that has not begun, or draining after
   // an error answer, closes now; one with a request in progress finishes it first.
-  void post_close_if_idle() {
+  void post_close_if_idle() override {
     asio::post(stream_.get_executor(), [self = shared_from_this()] { self->close_if_idle(); });
   }
 
@@ -260,6 +193,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void answer_request() {
     phase_ = Phase::answering;
     bhttp::request<bhttp::string_body> message = parser_->release();
+    if (beast::websocket::is_upgrade(message)) return upgrade(std::move(message));
     api::Request request{
         .method = exchange_->method,
         .target = exchange_->target,
@@ -273,6 +207,29 @@ class Session : public std::enable_shared_from_this<Session> {
     write(std::move(response), message.version(),
           keep_alive ? AfterWrite::read_next : AfterWrite::close,
           message.method() == bhttp::verb::head);
+  }
+
+  // A WebSocket upgrade: the API accepts it with a stream, which takes over the connection,
+  // or refuses it with an HTTP answer.
+  void upgrade(bhttp::request<bhttp::string_body> message) {
+    const api::Request request{.method = exchange_->method,
+                               .target = exchange_->target,
+                               .content_type = {},
+                               .origin = std::string(message[bhttp::field::origin]),
+                               .body = {}};
+    api::StreamOpening opening;
+    try {
+      opening = context_.handler.open_stream(request);
+    } catch (const std::exception& exception) {
+      spdlog::warn("opening a stream on {} failed: {}", request.target, exception.what());
+      opening.refusal = internal_error();
+    }
+    if (!opening.stream) {
+      opening.refusal.route = std::move(opening.route);
+      return write(std::move(opening.refusal), message.version(), AfterWrite::close, false);
+    }
+    exchange_.reset();
+    start_websocket_session(std::move(stream_), std::move(message), std::move(opening), context_);
   }
 
   api::Response respond(const api::Request& request) {
@@ -502,8 +459,8 @@ struct Server::Impl {
       running->acceptor.close(ignored);
       running->accept_retry.cancel();
     });
-    for (const auto& session : context.registry.begin_stop())
-      session->post_close_if_idle();
+    for (const auto& connection : context.registry.begin_stop())
+      connection->post_close_if_idle();
 
     const std::chrono::seconds grace = context.options.shutdown_grace;
     if (!context.registry.wait_until_closed(grace)) {
@@ -548,7 +505,7 @@ struct Server::Impl {
     beast::error_code ignored;
     socket.set_option(tcp::no_delay(true), ignored);
     auto session = std::make_shared<Session>(std::move(socket), context);
-    context.registry.add(session);
+    context.registry.add(std::static_pointer_cast<Connection>(session));
     session->start();
     accept();
   }

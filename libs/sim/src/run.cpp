@@ -65,6 +65,7 @@ bool SimulationRun::finished() const {
 void SimulationRun::step_and_record() {
   const std::int64_t k = simulator_.steps_done();
   simulator_.step();
+  if (!taps_.empty()) feed_taps();
   if (k % settings_.decimation != 0 || truncated_) return;
   if (recording_.values.size() + settings_.recorded.size() > settings_.max_recorded_values) {
     truncated_ = true;
@@ -198,6 +199,78 @@ void SimulationRun::work() {
   ended_.notify_all();
 }
 
+void SimulationRun::append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals) {
+  tap.samples.time_ns.push_back(time_ns);
+  for (std::uint32_t slot : tap.slots)
+    tap.samples.values.push_back(signals[slot]);
+}
+
+void SimulationRun::feed_taps() {
+  const std::int64_t k = simulator_.steps_done() - 1;
+  const auto signals = simulator_.signals();
+  for (Tap& tap : taps_) {
+    if (k % tap.stride != 0) continue;
+    if (tap.samples.time_ns.size() == tap.capacity) {
+      // Keep the rows whose step is a multiple of the doubled stride: the buffer stays bounded
+      // and evenly spaced however fast the run goes.
+      const std::size_t width = tap.slots.size();
+      tap.stride *= 2;
+      std::size_t kept = 0;
+      for (std::size_t row = 0; row < tap.samples.time_ns.size(); ++row) {
+        const std::int64_t step = tap.samples.time_ns[row] / simulator_.plan().step_ns;
+        if (step % tap.stride != 0) continue;
+        tap.samples.time_ns[kept] = tap.samples.time_ns[row];
+        std::copy_n(tap.samples.values.begin() + static_cast<std::ptrdiff_t>(row * width), width,
+                    tap.samples.values.begin() + static_cast<std::ptrdiff_t>(kept * width));
+        ++kept;
+      }
+      tap.samples.time_ns.resize(kept);
+      tap.samples.values.resize(kept * width);
+      if (k % tap.stride != 0) continue;
+    }
+    append_row(tap, simulator_.time_ns(), signals);
+  }
+}
+
+std::uint64_t SimulationRun::open_tap(std::vector<std::uint32_t> signals, std::size_t capacity) {
+  std::lock_guard lock(mutex_);
+  Tap tap;
+  tap.id = next_tap_++;
+  for (std::uint32_t index : signals)
+    tap.slots.push_back(simulator_.plan().signals.at(index).slot);
+  tap.capacity = std::max<std::size_t>(capacity, 2);
+  tap.samples.time_ns.reserve(tap.capacity);
+  tap.samples.values.reserve(tap.capacity * tap.slots.size());
+  taps_.push_back(std::move(tap));
+  return taps_.back().id;
+}
+
+LiveSamples SimulationRun::take_tap(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  const auto tap =
+      std::find_if(taps_.begin(), taps_.end(), [&](const Tap& t) { return t.id == id; });
+  if (tap == taps_.end()) return {};
+  const std::int64_t last_step = simulator_.steps_done() - 1;
+  if (last_step > tap->last_taken_step &&
+      (tap->samples.time_ns.empty() || tap->samples.time_ns.back() != simulator_.time_ns())) {
+    append_row(*tap, simulator_.time_ns(), simulator_.signals());
+  }
+  tap->last_taken_step = last_step;
+  LiveSamples taken;
+  taken.time_ns.reserve(tap->capacity + 1);
+  taken.values.reserve((tap->capacity + 1) * tap->slots.size());
+  std::swap(taken.time_ns, tap->samples.time_ns);
+  std::swap(taken.values, tap->samples.values);
+  tap->stride = 1;
+  taken.statistics = statistics_locked();
+  return taken;
+}
+
+void SimulationRun::close_tap(std::uint64_t id) {
+  std::lock_guard lock(mutex_);
+  std::erase_if(taps_, [&](const Tap& tap) { return tap.id == id; });
+}
+
 RunState SimulationRun::wait_until_ended() const {
   std::unique_lock lock(mutex_);
   ended_.wait(lock, [&] {
@@ -209,6 +282,10 @@ RunState SimulationRun::wait_until_ended() const {
 
 RunStatistics SimulationRun::statistics() const {
   std::lock_guard lock(mutex_);
+  return statistics_locked();
+}
+
+RunStatistics SimulationRun::statistics_locked() const {
   RunStatistics statistics;
   statistics.state = state_;
   statistics.steps_done = simulator_.steps_done();

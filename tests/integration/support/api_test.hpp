@@ -41,6 +41,7 @@ class ApiTest : public ::testing::Test {
   virtual std::vector<std::string> server_arguments() const { return {}; }
 
   const HttpClient& http() const { return *client_; }
+  std::uint16_t port() const { return server_->port(); }
   const TempDir& temp_dir() const { return temp_dir_; }
 
   // Create through the API; throw (failing the test) unless the answer is 201.

@@ -38,6 +38,20 @@ class FakeHandler : public api::RequestHandler {
     return response;
   }
 
+  // Tests of streams give `open`; without it every upgrade is refused with 404.
+  std::function<api::StreamOpening(const api::Request&)> open;
+
+  api::StreamOpening open_stream(const api::Request& request) override {
+    {
+      const std::lock_guard lock(mutex_);
+      requests_.push_back(request);
+    }
+    if (open) return open(request);
+    api::StreamOpening refusal;
+    refusal.refusal.status = 404;
+    return refusal;
+  }
+
   void observe(std::string_view route, std::string_view method, int status,
                std::chrono::nanoseconds latency) override {
     const std::lock_guard lock(mutex_);

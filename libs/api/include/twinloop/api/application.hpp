@@ -29,6 +29,7 @@ class Application final : public RequestHandler {
   Application& operator=(const Application&) = delete;
 
   Response handle(const Request& request) override;
+  StreamOpening open_stream(const Request& request) override;
 
   // Every (method, path pattern) the API answers, e.g. ("GET", "/api/v1/projects/{id}").
   std::vector<std::pair<std::string, std::string>> routes() const;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -28,12 +29,36 @@ struct Response {
   std::string route = "unmatched";
 };
 
+// A stream of messages from the server to one client over a WebSocket, as the handlers see
+// it. The transport calls poll() every interval() and sends what it returns, and hands each
+// text message the client sends to receive(). Calls on one stream never overlap; a stream is
+// destroyed when its connection closes.
+class Stream {
+ public:
+  virtual ~Stream() = default;
+  virtual std::chrono::milliseconds interval() const = 0;
+  // Appends the messages to send now. Returns false when the stream has ended: the transport
+  // sends what was appended and closes the connection.
+  virtual bool poll(std::vector<std::string>& messages) = 0;
+  // Appends the replies to a message from the client.
+  virtual void receive(std::string_view message, std::vector<std::string>& replies) = 0;
+};
+
+// The answer to a WebSocket upgrade request: a stream, or an HTTP response that refuses it.
+struct StreamOpening {
+  std::unique_ptr<Stream> stream;  // null: answer with `refusal`
+  Response refusal;
+  std::string route = "unmatched";  // for metrics, as Response::route
+};
+
 // What the transport calls: the API application implements it; tests may give their own.
 class RequestHandler {
  public:
   virtual ~RequestHandler() = default;
   // Must not throw: every failure becomes a response. Called from many threads at once.
   virtual Response handle(const Request& request) = 0;
+  // For a WebSocket upgrade request. Must not throw. Called from many threads at once.
+  virtual StreamOpening open_stream(const Request& request) = 0;
   // One answered request for /metrics: its route, status and the time from its arrival to
   // the response being written.
   virtual void observe(std::string_view route, std::string_view method, int status,

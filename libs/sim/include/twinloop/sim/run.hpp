@@ -6,6 +6,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,6 +36,14 @@ struct RunStatistics {
   double jitter_p50 = 0.0, jitter_p99 = 0.0, jitter_max = 0.0;
   bool recording_truncated = false;
   std::string error;
+};
+
+// Samples of tapped signals since they were last taken (see SimulationRun::open_tap), with
+// the run's statistics at the moment they were taken.
+struct LiveSamples {
+  std::vector<std::int64_t> time_ns;
+  std::vector<double> values;  // row-major: one row of tapped signals per time
+  RunStatistics statistics;
 };
 
 // Recorded samples: for each recorded step its time and the recorded signals' values.
@@ -73,6 +82,15 @@ class SimulationRun {
   // nullopt gives it back to its driver.
   void set_override(std::uint32_t input, std::optional<double> value);
 
+  // Taps signals (indices into Plan::signals) for a live view: every step's values are kept
+  // until take_tap(), thinned to at most `capacity` rows (at least 2) by keeping every other
+  // row whenever the buffer fills. Returns the tap's id for take_tap() and close_tap().
+  std::uint64_t open_tap(std::vector<std::uint32_t> signals, std::size_t capacity);
+  // The samples since the last take; the step computed last is always among them (when it is
+  // newer than what was taken before).
+  LiveSamples take_tap(std::uint64_t tap);
+  void close_tap(std::uint64_t tap);
+
   RunStatistics statistics() const;
   Recording recording() const;
   const Plan& plan() const { return simulator_.plan(); }
@@ -80,8 +98,20 @@ class SimulationRun {
 
  private:
   void work();
+  struct Tap {
+    std::uint64_t id = 0;
+    std::vector<std::uint32_t> slots;  // signal array slots
+    std::size_t capacity = 2;
+    std::int64_t stride = 1;  // keeps steps k with k % stride == 0
+    std::int64_t last_taken_step = -1;
+    LiveSamples samples;
+  };
+
   void step_and_record();  // with mutex_ held
-  bool finished() const;   // with mutex_ held
+  void feed_taps();        // with mutex_ held, after a step
+  static void append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals);
+  bool finished() const;  // with mutex_ held
+  RunStatistics statistics_locked() const;
 
   const RunSettings settings_;
   mutable std::mutex mutex_;
@@ -97,6 +127,8 @@ class SimulationRun {
   std::size_t lateness_next_ = 0;
   double lateness_max_ = 0.0;
   std::chrono::steady_clock::duration wall_{};
+  std::vector<Tap> taps_;
+  std::uint64_t next_tap_ = 1;
   std::thread worker_;
 };
 
