@@ -4,7 +4,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -106,30 +105,6 @@ export async function openPage(browser) {
 export async function screenshot(page, name) {
   await mkdir(artifactsDir, { recursive: true });
   await page.screenshot({ path: path.join(artifactsDir, `${name}.png`), fullPage: true });
-}
-
-// Whether the server upgrades the stream of a simulation to a WebSocket.
-export function hasStream(baseUrl, simulationId) {
-  return new Promise((resolve, reject) => {
-    const request = http.request(`${baseUrl}/api/v1/simulations/${simulationId}/stream`, {
-      headers: {
-        Connection: 'Upgrade',
-        Upgrade: 'websocket',
-        'Sec-WebSocket-Version': '13',
-        'Sec-WebSocket-Key': 'dHdpbmxvb3AtZTJlLXRlc3Q=',
-      },
-    });
-    request.on('upgrade', (_response, socket) => {
-      socket.destroy();
-      resolve(true);
-    });
-    request.on('response', (response) => {
-      response.resume();
-      resolve(false);
-    });
-    request.on('error', reject);
-    request.end();
-  });
 }
 
 export async function api(baseUrl, method, route, body) {

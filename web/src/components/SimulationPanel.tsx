@@ -224,8 +224,7 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
         ) : (
           <>
             <h3>
-              Live{' '}
-              {feed.status === 'polling' && <span className="hint">(read from the recording; this server has no live stream)</span>}
+              Live {feed.status === 'connecting' && <span className="hint">(connecting to the stream…)</span>}
             </h3>
             <Plot label="Live plot" signals={plotted} data={feed.data} />
             {simulation && liveSamples === 0 && !finished && <p className="hint">Start the simulation to see its signals.</p>}

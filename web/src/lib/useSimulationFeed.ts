@@ -1,20 +1,18 @@
 import { useEffect, useRef, useState } from 'react';
 import type { AlignedData } from 'uplot';
 
-import { api } from '../api/client';
 import { describeError } from '../api/errors';
 import type { Simulation } from '../api/types';
 import { decodeStreamMessage, SampleWindow, selectionMessage, streamUrl } from './stream';
 
-export type FeedStatus = 'idle' | 'connecting' | 'streaming' | 'polling' | 'ended';
+export type FeedStatus = 'idle' | 'connecting' | 'streaming' | 'ended';
 
 export const finishedStates: ReadonlySet<Simulation['state']> = new Set(['completed', 'stopped', 'failed']);
 
 const sameList = (a: string[], b: string[]) => a.length === b.length && a.every((item, i) => item === b[i]);
 
-// The live samples and state of one simulation, from its WebSocket stream. A server without
-// the stream (it answers the upgrade with an error) is polled instead: the simulation's state
-// and the recording's new rows twice a second.
+// The live samples and state of one simulation, from its WebSocket stream
+// (WS /api/v1/simulations/{id}/stream). The server closes the stream when the run has ended.
 export function useSimulationFeed(
   simulationId: number | null,
   signals: string[],
@@ -40,35 +38,7 @@ export function useSimulationFeed(
     }
     let disposed = false;
     let greeted = false;
-    let timer: number | undefined;
     const show = () => samples.current && setData(samples.current.plotData());
-
-    const poll = async () => {
-      if (disposed) return;
-      try {
-        const simulation = await api.simulation(simulationId);
-        const kept = samples.current!;
-        if (kept.signals.length > 0) {
-          const results = await api.results(simulationId, kept.signals);
-          const last = kept.lastTime;
-          let first = 0;
-          while (first < results.time.length && last !== null && results.time[first]! <= last) ++first;
-          const values: Record<string, number[]> = {};
-          for (const [name, series] of Object.entries(results.signals)) values[name] = series.slice(first);
-          kept.append({ t: results.time.slice(first), values });
-          show();
-        }
-        if (disposed) return;
-        update.current(simulation);
-        if (finishedStates.has(simulation.state)) {
-          setStatus('ended');
-          return;
-        }
-      } catch (caught) {
-        setError(describeError(caught));
-      }
-      timer = window.setTimeout(poll, 500);
-    };
 
     setStatus('connecting');
     const stream = new WebSocket(streamUrl(window.location, simulationId, { signals: wanted.current, rate: 20, history: 500 }));
@@ -104,16 +74,11 @@ export function useSimulationFeed(
     stream.onclose = () => {
       socket.current = null;
       if (disposed) return;
-      if (!greeted) {
-        setStatus('polling');
-        void poll();
-      } else {
-        setStatus('ended');
-      }
+      setStatus('ended');
+      if (!greeted) setError('The live stream of this simulation could not be opened; reload the page to try again.');
     };
     return () => {
       disposed = true;
-      window.clearTimeout(timer);
       stream.onclose = null;
       stream.close();
       socket.current = null;
