@@ -9,19 +9,18 @@ interface Props {
   onAdd: (type: ComponentType) => void;
 }
 
-// The catalogue by category, with a search. Drag a type onto the canvas, or press its button
+// The catalogue by category, with a search by name, category or, failing those, description. Drag a type onto the canvas, or press its button
 // (Enter or a click) to add it in the middle of the view.
 export const Palette = memo(function Palette({ types, onAdd }: Props) {
   const [search, setSearch] = useState('');
   const groups = useMemo(() => {
     const needle = search.trim().toLowerCase();
-    const matching = types.filter(
-      (type) =>
-        needle === '' ||
-        type.type.toLowerCase().includes(needle) ||
-        type.category.toLowerCase().includes(needle) ||
-        type.description.toLowerCase().includes(needle),
+    // Names and categories first; the descriptions only when no name matches.
+    const byName = types.filter(
+      (type) => needle === '' || type.type.toLowerCase().includes(needle) || type.category.toLowerCase().includes(needle),
     );
+    const matching =
+      byName.length > 0 ? byName : types.filter((type) => type.description.toLowerCase().includes(needle));
     const byCategory = new Map<string, ComponentType[]>();
     for (const type of matching) {
       byCategory.set(type.category, [...(byCategory.get(type.category) ?? []), type]);

@@ -1,4 +1,4 @@
-import { useMemo, useState, type FormEvent } from 'react';
+import { useMemo, useState, type FormEvent, type ReactNode } from 'react';
 
 import { api } from '../api/client';
 import { describeError, pointerToken, problemsByPointer } from '../api/errors';
@@ -11,6 +11,7 @@ interface Props {
   typeInfo: ComponentType | null;
   onSaved: (component: Component) => void;
   onDelete: () => void;
+  children?: ReactNode;
 }
 
 type Draft = Record<string, string | boolean>;
@@ -28,7 +29,7 @@ const parameterPointer = (name: string) => `/parameters/${pointerToken(name)}`;
 
 // The name and the typed parameters of the selected component. Each field is checked as it
 // is typed; what the server refuses (422) shows at the field its pointer names.
-export function PropertyPanel({ component, typeInfo, onSaved, onDelete }: Props) {
+export function PropertyPanel({ component, typeInfo, onSaved, onDelete, children }: Props) {
   const [name, setName] = useState(component.name);
   const [draft, setDraft] = useState<Draft>(() => draftOf(component, typeInfo));
   const [serverErrors, setServerErrors] = useState<Map<string, string>>(new Map());
@@ -191,6 +192,7 @@ export function PropertyPanel({ component, typeInfo, onSaved, onDelete }: Props)
           )}
         </div>
       </form>
+      {children}
     </aside>
   );
 }

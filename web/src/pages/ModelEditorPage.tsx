@@ -17,8 +17,9 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, ty
 
 import { api } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
-import type { Component, ComponentType, Model, Position, Project } from '../api/types';
+import type { Component, ComponentType, ConnectionEnd, Model, Position, Project } from '../api/types';
 import { ComponentNodeView } from '../components/ComponentNodeView';
+import { InputConnections } from '../components/InputConnections';
 import { ConfirmDialog, ErrorMessage, Loading } from '../components/common';
 import { Palette, paletteMimeType } from '../components/Palette';
 import { PropertyPanel } from '../components/PropertyPanel';
@@ -30,9 +31,11 @@ import {
   connectionOf,
   connectionProblem,
   freeComponentName,
+  inputHandle,
   inputSignals,
   nodeId,
   outputSignals,
+  signalName,
   toEdge,
   toGraph,
   toNode,
@@ -246,6 +249,46 @@ function ModelEditor({ modelId }: { modelId: number }) {
     [loaded, updateNodeInternals],
   );
 
+  // The keyboard's way to connect: replace what drives an input (or disconnect it).
+  const setDriver = useCallback(
+    async (target: ComponentNode, port: string, driver: ConnectionEnd | null) => {
+      setNotice(null);
+      const existing = graph.current.edges.find(
+        (edge) => edge.target === target.id && edge.targetHandle === inputHandle(port),
+      );
+      if (existing) {
+        await api.deleteConnection(Number(existing.id));
+        setEdges((current) => current.filter((edge) => edge.id !== existing.id));
+      }
+      if (driver) {
+        const connection = await api.createConnection(modelId, driver, { component_id: componentIdOf(target.id), port });
+        setEdges((current) => [...current, toEdge(connection, nodesByIdOf(graph.current.nodes))]);
+      }
+    },
+    [modelId],
+  );
+  const outputChoices = useMemo(
+    () =>
+      componentData.flatMap((data) =>
+        data.ports.outputs.map((port) => ({
+          end: { component_id: data.component.id, port: port.name },
+          name: signalName(data.component, port.name),
+          dataType: port.data_type,
+        })),
+      ),
+    [componentData],
+  );
+  const selectedId = selected?.id ?? null;
+  const selectedDrivers = useMemo(() => {
+    const drivers = new Map<string, ConnectionEnd>();
+    for (const edge of edges) {
+      if (edge.target !== selectedId) continue;
+      const connection = connectionOf(edge, modelId);
+      drivers.set(connection.target.port, connection.source);
+    }
+    return drivers;
+  }, [edges, selectedId, modelId]);
+
   const deleteSelected = async () => {
     if (!confirmDelete) return;
     const node = confirmDelete;
@@ -388,7 +431,14 @@ function ModelEditor({ modelId }: { modelId: number }) {
             typeInfo={selected.data.typeInfo}
             onSaved={onSaved}
             onDelete={() => setConfirmDelete(selected)}
-          />
+          >
+            <InputConnections
+              inputs={selected.data.ports.inputs}
+              drivers={selectedDrivers}
+              outputs={outputChoices}
+              onChange={(port, driver) => setDriver(selected, port, driver)}
+            />
+          </PropertyPanel>
         ) : (
           <aside className="property-panel" aria-label="Properties">
             <h2>Properties</h2>
