@@ -9,6 +9,7 @@
 // data directory, stopped by its PID. A figure, never a pass/fail verdict.
 // Usage: node bench/web_bench.mjs [--components N] [--runs R] [--build build/release]
 import { readFile } from 'node:fs/promises';
+import { loadavg } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -136,10 +137,12 @@ const server = await startServer();
 const browser = await startBrowser();
 try {
   const model = await buildModel(server.baseUrl);
+  const before = loadavg();
   const results = [];
   for (let run = 0; run < runs; ++run) results.push(await measureEditor(server.baseUrl, model.id, browser));
   const figure = (key) => range(results.map((result) => result[key]));
-  console.log(`editor with ${count} components and ${count - 1} connections, ${runs} runs (ms):`);
+  console.log(`editor with ${count} components and ${count - 1} connections, ${runs} runs (ms),`);
+  console.log(`  load average before/after: ${before.map((v) => v.toFixed(1)).join(' ')} / ${loadavg().map((v) => v.toFixed(1)).join(' ')}`);
   console.log(`  navigation to interactive (performance.now): ${figure('interactive')}`);
   console.log(`  the same, measured outside the page:         ${figure('wall')}`);
   console.log(`  click on a component to its property panel:  ${figure('selected')}`);

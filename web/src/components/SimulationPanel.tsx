@@ -227,7 +227,7 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
               Live {feed.status === 'connecting' && <span className="hint">(connecting to the stream…)</span>}
             </h3>
             <Plot label="Live plot" signals={plotted} data={feed.data} />
-            {simulation && liveSamples === 0 && !finished && <p className="hint">Start the simulation to see its signals.</p>}
+            {liveSamples === 0 && !finished && <p className="hint">Start the simulation to see its signals here.</p>}
           </>
         )}
         <ErrorMessage message={feed.error} />

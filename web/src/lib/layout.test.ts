@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 
 import type { Connection } from '../api/types';
 import { component } from '../test/catalogue';
-import { columnWidth, layeredLayout, rowHeight } from './layout';
+import { columnWidth, freeSpot, layeredLayout, rowHeight } from './layout';
 
 const link = (id: number, from: number, to: number): Connection => ({
   id,
@@ -31,5 +31,19 @@ describe('layeredLayout', () => {
   it('ignores connections to components it was not given', () => {
     const layout = layeredLayout([component(1, 'a', 'pt1')], [link(1, 99, 1)]);
     expect(layout.get(1)).toEqual({ x: 40, y: 40 });
+  });
+});
+
+describe('freeSpot', () => {
+  it('takes the wanted place when it is free', () => {
+    expect(freeSpot({ x: 100, y: 100 }, [{ x: 400, y: 100 }])).toEqual({ x: 100, y: 100 });
+  });
+
+  it('moves next to a component in the way, and on past a ring of them', () => {
+    const first = freeSpot({ x: 0, y: 0 }, [{ x: 10, y: 10 }]);
+    expect(first).not.toEqual({ x: 0, y: 0 });
+    const ring = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => ({ x: dx * 180, y: dy * 110 })));
+    const spot = freeSpot({ x: 0, y: 0 }, ring);
+    expect(Math.max(Math.abs(spot.x / 180), Math.abs(spot.y / 110))).toBe(2);
   });
 });

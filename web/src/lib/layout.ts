@@ -41,3 +41,23 @@ export function layeredLayout(components: Component[], connections: Connection[]
   }
   return positions;
 }
+
+const nodeWidth = 180;
+const nodeHeight = 110;
+
+// The free place nearest `wanted` for a new component, searched in rings of node-sized steps,
+// so components added from the keyboard do not land on top of each other.
+export function freeSpot(wanted: Position, taken: Position[]): Position {
+  const clear = (spot: Position) =>
+    taken.every((other) => Math.abs(other.x - spot.x) >= nodeWidth || Math.abs(other.y - spot.y) >= nodeHeight);
+  for (let ring = 0; ring < 50; ++ring) {
+    for (let dy = -ring; dy <= ring; ++dy) {
+      for (let dx = -ring; dx <= ring; ++dx) {
+        if (Math.max(Math.abs(dx), Math.abs(dy)) !== ring) continue;
+        const spot = { x: wanted.x + dx * nodeWidth, y: wanted.y + dy * nodeHeight };
+        if (clear(spot)) return spot;
+      }
+    }
+  }
+  return wanted;
+}

@@ -42,7 +42,7 @@ import {
   type ComponentNode,
   type ConnectionEdge,
 } from '../lib/graph';
-import { layeredLayout } from '../lib/layout';
+import { freeSpot, layeredLayout } from '../lib/layout';
 import { Link, navigate } from '../lib/router';
 
 const nodeTypes = { component: ComponentNodeView };
@@ -164,10 +164,8 @@ function ModelEditor({ modelId }: { modelId: number }) {
       const centre = bounds
         ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
         : { x: 0, y: 0 };
-      const crowd = graph.current.nodes.filter(
-        (node) => Math.abs(node.position.x - centre.x) < 40 && Math.abs(node.position.y - centre.y) < 40,
-      ).length;
-      void addComponent(type, { x: centre.x + crowd * 30, y: centre.y + crowd * 30 });
+      const spot = freeSpot({ x: centre.x - 70, y: centre.y - 30 }, graph.current.nodes.map((node) => node.position));
+      void addComponent(type, spot);
     },
     [flow, addComponent],
   );
