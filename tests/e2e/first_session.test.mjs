@@ -69,6 +69,11 @@ test('a new user builds, runs and watches a model, then downloads its CSV', () =
   await page.waitForFunction(() => document.querySelectorAll('.react-flow__edge').length === 2);
   await page.getByText('3 components, 2 connections').waitFor();
 
+  // A second driver for an input is refused, and the editor says why.
+  await connect(page, 'gain_1.y', 'pt1_1.u');
+  await page.getByText('pt1_1.u already has a driver; delete that connection first.').waitFor();
+  await page.getByText('3 components, 2 connections').waitFor();
+
   // An invalid value shows its error at its field and cannot be applied.
   await select(page, 'pt1_1');
   const timeConstant = page.getByLabel('t (s)', { exact: true });

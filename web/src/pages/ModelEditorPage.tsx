@@ -8,6 +8,7 @@ import {
   useReactFlow,
   useUpdateNodeInternals,
   type EdgeChange,
+  type FinalConnectionState,
   type NodeChange,
   type OnBeforeDelete,
   type Connection as FlowConnection,
@@ -183,6 +184,19 @@ function ModelEditor({ modelId }: { modelId: number }) {
       connectionProblem(link, nodesByIdOf(graph.current.nodes), graph.current.edges) === null,
     [],
   );
+
+  // A link dropped on a port that does not take it: say why (xyflow only refuses it).
+  const onConnectEnd = useCallback((_event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+    if (state.isValid !== false || !state.fromHandle || !state.toHandle) return;
+    const { fromHandle, toHandle } = state;
+    const link = {
+      source: fromHandle.nodeId,
+      sourceHandle: fromHandle.id ?? null,
+      target: toHandle.nodeId,
+      targetHandle: toHandle.id ?? null,
+    };
+    setNotice(connectionProblem(link, nodesByIdOf(graph.current.nodes), graph.current.edges));
+  }, []);
 
   const onConnect = useCallback(
     async (link: FlowConnection) => {
@@ -406,6 +420,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
             onNodesChange={onNodesChange}
             onEdgesChange={onEdgesChange}
             onConnect={onConnect}
+            onConnectEnd={onConnectEnd}
             isValidConnection={isValidConnection}
             onBeforeDelete={onBeforeDelete}
             onNodeDragStop={onNodeDragStop}
