@@ -64,10 +64,14 @@ interface ConfirmProps {
 // A modal question (the browser's <dialog>: focus stays inside, Escape cancels).
 export function ConfirmDialog({ open, title, children, confirmLabel, busy, error, onConfirm, onCancel }: ConfirmProps) {
   const dialog = useRef<HTMLDialogElement>(null);
+  const confirm = useRef<HTMLButtonElement>(null);
   useEffect(() => {
     const element = dialog.current;
     if (!element) return;
-    if (open && !element.open) element.showModal();
+    if (open && !element.open) {
+      element.showModal();
+      confirm.current?.focus();
+    }
     if (!open && element.open) element.close();
   }, [open]);
   return (
@@ -87,7 +91,7 @@ export function ConfirmDialog({ open, title, children, confirmLabel, busy, error
         <button type="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
-        <button type="button" className="danger" onClick={onConfirm} disabled={busy} autoFocus>
+        <button type="button" className="danger" onClick={onConfirm} disabled={busy} ref={confirm}>
           {busy ? 'Working…' : confirmLabel}
         </button>
       </div>
