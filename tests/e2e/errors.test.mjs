@@ -69,7 +69,7 @@ test('values that are no numbers are caught at the field before they are sent', 
     assert.equal(await page.getByRole('button', { name: 'Apply' }).isDisabled(), true);
 
     await page.getByLabel('Step size (s)').fill('0');
-    await page.getByRole('button', { name: 'Start' }).click();
+    await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByText('Must be greater than 0.').waitFor();
     const simulations = await api(server.baseUrl, 'GET', `/models/${model.id}/simulations`);
     assert.equal(simulations.total, 0, 'nothing was sent');

@@ -98,7 +98,7 @@ test('a new user builds, runs and watches a model, then downloads its CSV', () =
   for (const signal of ['step_1.y', 'pt1_1.y', 'gain_1.y']) {
     assert.equal(await signals.getByLabel(signal).isChecked(), true, `${signal} is plotted`);
   }
-  await page.getByRole('button', { name: 'Start' }).click();
+  await page.getByRole('button', { name: 'Start', exact: true }).click();
   await page.locator('.simulation-state[data-state="running"]').waitFor();
   const samples = () => page.locator('.simulation-plot .plot').getAttribute('data-samples').then(Number);
   await page.waitForFunction(() => Number(document.querySelector('.simulation-plot .plot')?.dataset.samples) > 0);

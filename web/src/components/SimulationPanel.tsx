@@ -226,8 +226,8 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
             <h3>
               Live {feed.status === 'connecting' && <span className="hint">(connecting to the stream…)</span>}
             </h3>
-            <Plot label="Live plot" signals={plotted} data={feed.data} />
             {liveSamples === 0 && !finished && <p className="hint">Start the simulation to see its signals here.</p>}
+            <Plot label="Live plot" signals={plotted} data={feed.data} />
           </>
         )}
         <ErrorMessage message={feed.error} />
@@ -366,11 +366,11 @@ function Overrides({
                 {name} = {type === 'bool' ? (overridden ? 'TRUE' : 'FALSE') : overridden}{' '}
                 {type === 'bool' && (
                   <button type="button" onClick={() => void send(name, !overridden)}>
-                    Toggle
+                    Toggle<span className="visually-hidden"> {name}</span>
                   </button>
                 )}
                 <button type="button" onClick={() => void send(name, null)}>
-                  Release
+                  Release<span className="visually-hidden"> {name}</span>
                 </button>
               </li>
             );
