@@ -4,28 +4,20 @@ import assert from 'node:assert/strict';
 import { writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { api, screenshot, startBrowser, startServer, withPage } from './support.mjs';
+import { api, screenshot, serverAndBrowser, withPage } from './support.mjs';
 
-let server;
-let browser;
-let project;
-let model;
-let mix;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-  project = await api(server.baseUrl, 'POST', '/projects', { name: 'Line 3' });
-  model = await api(server.baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Mixer', step_size: 0.01 });
-  mix = await api(server.baseUrl, 'POST', `/models/${model.id}/components`, { name: 'mix', type: 'sum', parameters: { signs: '+-' } });
-  await api(server.baseUrl, 'POST', `/models/${model.id}/components`, { name: 'lag', type: 'pt1' });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+const shared = serverAndBrowser(async (baseUrl) => {
+  const project = await api(baseUrl, 'POST', '/projects', { name: 'Line 3' });
+  const model = await api(baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Mixer', step_size: 0.01 });
+  const mix = await api(baseUrl, 'POST', `/models/${model.id}/components`, {
+    name: 'mix',
+    type: 'sum',
+    parameters: { signs: '+-' },
+  });
+  await api(baseUrl, 'POST', `/models/${model.id}/components`, { name: 'lag', type: 'pt1' });
+  return { project, model, mix };
 });
 
 // Chromium logs every answer with an error status; a test that provokes one expects it, and no
@@ -37,8 +29,8 @@ function noErrorsLogged(problems, ...expectedStatuses) {
 }
 
 test('a parameter the server refuses shows the server’s words at its field', () =>
-  withPage(browser, 'server-parameter-error', async ({ page, problems }) => {
-    await page.goto(`${server.baseUrl}/models/${model.id}`);
+  withPage(shared, 'server-parameter-error', async ({ page, problems, server, data }) => {
+    await page.goto(`${server.baseUrl}/models/${data.model.id}`);
     await page.locator('[data-component="mix"] .component-node-header').click();
     const signs = page.getByLabel('signs', { exact: true });
     await signs.fill('+x');
@@ -53,14 +45,14 @@ test('a parameter the server refuses shows the server’s words at its field', (
     await signs.fill('+-+');
     await page.getByRole('button', { name: 'Apply' }).click();
     await page.locator('[data-component="mix"] [data-handleid="in:u3"]').waitFor();
-    const stored = await api(server.baseUrl, 'GET', `/components/${mix.id}`);
+    const stored = await api(server.baseUrl, 'GET', `/components/${data.mix.id}`);
     assert.equal(stored.parameters.signs, '+-+');
     noErrorsLogged(problems, 422);
   }));
 
 test('values that are no numbers are caught at the field before they are sent', () =>
-  withPage(browser, 'client-errors', async ({ page, problems }) => {
-    await page.goto(`${server.baseUrl}/models/${model.id}`);
+  withPage(shared, 'client-errors', async ({ page, problems, server, data }) => {
+    await page.goto(`${server.baseUrl}/models/${data.model.id}`);
     await page.locator('[data-component="lag"] .component-node-header').click();
     await page.getByLabel('k', { exact: true }).fill('abc');
     await page.getByText("'abc' is not a number.").waitFor();
@@ -71,13 +63,13 @@ test('values that are no numbers are caught at the field before they are sent', 
     await page.getByLabel('Step size (s)').fill('0');
     await page.getByRole('button', { name: 'Start', exact: true }).click();
     await page.getByText('Must be greater than 0.').waitFor();
-    const simulations = await api(server.baseUrl, 'GET', `/models/${model.id}/simulations`);
+    const simulations = await api(server.baseUrl, 'GET', `/models/${data.model.id}/simulations`);
     assert.equal(simulations.total, 0, 'nothing was sent');
     noErrorsLogged(problems);
   }));
 
 test('a duplicate project name is answered at the name field', () =>
-  withPage(browser, 'conflict', async ({ page, problems }) => {
+  withPage(shared, 'conflict', async ({ page, problems, server }) => {
     await page.goto(`${server.baseUrl}/`);
     await page.getByLabel('Name of the new project').fill('Line 3');
     await page.getByRole('button', { name: 'Create project' }).click();
@@ -87,7 +79,7 @@ test('a duplicate project name is answered at the name field', () =>
   }));
 
 test('a file that is not a model is refused with the reason', () =>
-  withPage(browser, 'bad-import', async ({ page, problems }) => {
+  withPage(shared, 'bad-import', async ({ page, problems, server, data }) => {
     const folder = await mkdtemp(path.join(tmpdir(), 'twinloop-e2e-import-'));
     try {
       const notJson = path.join(folder, 'notes.json');
@@ -95,7 +87,7 @@ test('a file that is not a model is refused with the reason', () =>
       const wrongFormat = path.join(folder, 'other.json');
       await writeFile(wrongFormat, JSON.stringify({ format: 'something.else', format_version: 1, model: { name: 'X' } }));
 
-      await page.goto(`${server.baseUrl}/projects/${project.id}`);
+      await page.goto(`${server.baseUrl}/projects/${data.project.id}`);
       const input = page.locator('input[type="file"]');
       await input.setInputFiles(notJson);
       await page.getByText('notes.json is not a JSON file.').waitFor();
@@ -108,7 +100,7 @@ test('a file that is not a model is refused with the reason', () =>
   }));
 
 test('pages of things that do not exist say so', () =>
-  withPage(browser, 'not-found', async ({ page, problems }) => {
+  withPage(shared, 'not-found', async ({ page, problems, server }) => {
     await page.goto(`${server.baseUrl}/models/9999`);
     await page.getByText('This model does not exist (any more).').waitFor();
     await page.goto(`${server.baseUrl}/projects/9999`);
@@ -119,7 +111,7 @@ test('pages of things that do not exist say so', () =>
   }));
 
 test('a project is renamed and deleted after a confirmation', () =>
-  withPage(browser, 'rename-delete', async ({ page, problems }) => {
+  withPage(shared, 'rename-delete', async ({ page, problems, server }) => {
     await api(server.baseUrl, 'POST', '/projects', { name: 'Scratch' });
     await page.goto(`${server.baseUrl}/`);
     await page.getByRole('button', { name: 'Rename Scratch' }).click();

@@ -1,29 +1,18 @@
 // A model built without a mouse: components added from the palette with Enter, connected
 // through the property panel's input choices, a component deleted with the Delete key.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { api, screenshot, startBrowser, startServer, withPage } from './support.mjs';
+import { api, screenshot, serverAndBrowser, withPage } from './support.mjs';
 
-let server;
-let browser;
-let model;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-  const project = await api(server.baseUrl, 'POST', '/projects', { name: 'Keyboard' });
-  model = await api(server.baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Keys', step_size: 0.1 });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+const shared = serverAndBrowser(async (baseUrl) => {
+  const project = await api(baseUrl, 'POST', '/projects', { name: 'Keyboard' });
+  return { model: await api(baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Keys', step_size: 0.1 }) };
 });
 
 test('components are added, connected and deleted from the keyboard', () =>
-  withPage(browser, 'keyboard', async ({ page, problems }) => {
-    await page.goto(`${server.baseUrl}/models/${model.id}`);
+  withPage(shared, 'keyboard', async ({ page, problems, server, data }) => {
+    await page.goto(`${server.baseUrl}/models/${data.model.id}`);
     const search = page.getByLabel('Search component types');
     await search.focus();
     await search.fill('pt1');
@@ -43,7 +32,7 @@ test('components are added, connected and deleted from the keyboard', () =>
     await panel.getByLabel(/u real driven by/).selectOption({ label: 'constant_1.y' });
     await page.getByText('2 components, 1 connections').waitFor();
     await screenshot(page, 'keyboard-connected');
-    const connections = await api(server.baseUrl, 'GET', `/models/${model.id}/connections`);
+    const connections = await api(server.baseUrl, 'GET', `/models/${data.model.id}/connections`);
     assert.equal(connections.total, 1);
     assert.equal(connections.items[0].target.port, 'u');
 
@@ -54,7 +43,7 @@ test('components are added, connected and deleted from the keyboard', () =>
     await page.keyboard.press('Enter');
     await page.keyboard.press('Delete');
     await page.getByText('1 components, 0 connections').waitFor();
-    const components = await api(server.baseUrl, 'GET', `/models/${model.id}/components`);
+    const components = await api(server.baseUrl, 'GET', `/models/${data.model.id}/components`);
     assert.deepEqual(components.items.map((c) => c.name), ['pt1_1']);
     assert.deepEqual(problems, [], 'the page logged no errors');
   }));

@@ -2,44 +2,34 @@
 // while it runs, pause, a single step, resume and stop, with the effects checked in the
 // server's recording.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
-import { api, screenshot, startBrowser, startServer, withPage } from './support.mjs';
+import { api, screenshot, serverAndBrowser, withPage } from './support.mjs';
 
-let server;
-let browser;
-let model;
-
-before(async () => {
-  server = await startServer();
-  browser = await startBrowser();
-  const project = await api(server.baseUrl, 'POST', '/projects', { name: 'Controls' });
-  model = await api(server.baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Press', step_size: 0.01 });
-  const source = await api(server.baseUrl, 'POST', `/models/${model.id}/components`, {
+const shared = serverAndBrowser(async (baseUrl) => {
+  const project = await api(baseUrl, 'POST', '/projects', { name: 'Controls' });
+  const model = await api(baseUrl, 'POST', `/projects/${project.id}/models`, { name: 'Press', step_size: 0.01 });
+  const source = await api(baseUrl, 'POST', `/models/${model.id}/components`, {
     name: 'source', type: 'constant', parameters: { value: 1 }, position: { x: 0, y: 0 },
   });
-  const scale = await api(server.baseUrl, 'POST', `/models/${model.id}/components`, {
+  const scale = await api(baseUrl, 'POST', `/models/${model.id}/components`, {
     name: 'scale', type: 'gain', parameters: { k: 3 }, position: { x: 250, y: 0 },
   });
-  await api(server.baseUrl, 'POST', `/models/${model.id}/components`, { name: 'guard', type: 'not', position: { x: 0, y: 150 } });
-  await api(server.baseUrl, 'POST', `/models/${model.id}/connections`, {
+  await api(baseUrl, 'POST', `/models/${model.id}/components`, { name: 'guard', type: 'not', position: { x: 0, y: 150 } });
+  await api(baseUrl, 'POST', `/models/${model.id}/connections`, {
     source: { component_id: source.id, port: 'y' }, target: { component_id: scale.id, port: 'u' },
   });
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.stop();
+  return { model };
 });
 
 const latest = async (simulationId, signal) => {
-  const results = await api(server.baseUrl, 'GET', `/simulations/${simulationId}/results?signals=${signal}`);
+  const results = await api(shared.server.baseUrl, 'GET', `/simulations/${simulationId}/results?signals=${signal}`);
   return results.signals[signal].at(-1);
 };
 
 test('overrides, pause, a single step, resume and stop act on a running simulation', () =>
-  withPage(browser, 'run-controls', async ({ page, problems }) => {
-    await page.goto(`${server.baseUrl}/models/${model.id}`);
+  withPage(shared, 'run-controls', async ({ page, problems, server, data }) => {
+    await page.goto(`${server.baseUrl}/models/${data.model.id}`);
     await page.getByText('3 components, 1 connections').waitFor();
     await page.getByLabel('Open-ended').check();
     await page.getByRole('button', { name: 'Start', exact: true }).click();

@@ -7,6 +7,7 @@ import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { after, before } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 function required(name) {
@@ -117,13 +118,31 @@ export async function api(baseUrl, method, route, body) {
   return response.status === 204 ? null : response.json();
 }
 
-// Runs `steps` with a page; when they fail, a screenshot of the page as it was is kept.
-export async function withPage(browser, name, steps) {
-  const opened = await openPage(browser);
+// Runs `steps` with a page of the shared browser (and the shared server and data); when they
+// fail, a screenshot of the page as it was is kept.
+export async function withPage(shared, name, steps) {
+  const opened = await openPage(shared.browser);
   try {
-    await steps(opened);
+    await steps({ ...opened, server: shared.server, data: shared.data });
   } catch (error) {
     await screenshot(opened.page, `failed-${name}`).catch(() => {});
     throw error;
   }
+}
+
+// A server and a browser for the tests of one file, started before them and stopped after;
+// `prepare(baseUrl)` may put what the tests need on the server. The fields are set once the
+// `before` hook has run.
+export function serverAndBrowser(prepare = async () => ({})) {
+  const shared = { server: null, browser: null, data: null };
+  before(async () => {
+    shared.server = await startServer();
+    shared.browser = await startBrowser();
+    shared.data = await prepare(shared.server.baseUrl);
+  });
+  after(async () => {
+    await shared.browser?.close();
+    await shared.server?.stop();
+  });
+  return shared;
 }

@@ -2,18 +2,13 @@ import { useState } from 'react';
 
 import { describeError } from '../api/errors';
 import type { ConnectionEnd, PortSpec } from '../api/types';
+import type { Signal } from '../lib/graph';
 import { ErrorMessage } from './common';
-
-export interface OutputChoice {
-  end: ConnectionEnd;
-  name: string; // "step_1.y"
-  dataType: PortSpec['data_type'];
-}
 
 interface Props {
   inputs: PortSpec[];
   drivers: Map<string, ConnectionEnd>; // input port -> the output driving it
-  outputs: OutputChoice[];
+  outputs: Signal[];
   onChange: (port: string, driver: ConnectionEnd | null) => Promise<void>;
 }
 

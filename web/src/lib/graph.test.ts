@@ -7,8 +7,7 @@ import {
   connectionOf,
   connectionProblem,
   freeComponentName,
-  inputSignals,
-  outputSignals,
+  signalsOf,
   toGraph,
   type ComponentNode,
 } from './graph';
@@ -125,9 +124,15 @@ describe('connectionProblem', () => {
 describe('signals', () => {
   it('lists outputs and inputs as component.port with their data type', () => {
     const { nodes } = graph();
-    expect(outputSignals(nodes.map((node) => node.data)).map((signal) => signal.name)).toEqual(['setpoint.y', 'oven.y', 'mix.y', 'interlock.OUT']);
-    expect(inputSignals(nodes.map((node) => node.data))).toContainEqual({ name: 'interlock.IN2', dataType: 'bool', unit: undefined });
-    expect(inputSignals(nodes.map((node) => node.data)).map((signal) => signal.name)).toContain('mix.u3');
+    expect(signalsOf(nodes.map((node) => node.data), 'outputs').map((signal) => signal.name)).toEqual(['setpoint.y', 'oven.y', 'mix.y', 'interlock.OUT']);
+    const inputs = signalsOf(nodes.map((node) => node.data), 'inputs');
+    expect(inputs).toContainEqual({
+      name: 'interlock.IN2',
+      end: { component_id: 7, port: 'IN2' },
+      dataType: 'bool',
+      unit: undefined,
+    });
+    expect(inputs.map((signal) => signal.name)).toContain('mix.u3');
   });
 });
 

@@ -139,26 +139,18 @@ export function signalName(component: Component, port: string): string {
 
 export interface Signal {
   name: string;
+  end: ConnectionEnd;
   dataType: SignalType;
   unit?: string;
 }
 
-// Every output ("drive.y") of the components: what a simulation records and plots.
-export function outputSignals(nodes: ComponentNodeData[]): Signal[] {
+// Every output ("drive.y") or input of the components: outputs are what a simulation records
+// and plots and what may drive an input; inputs are what a running simulation may override.
+export function signalsOf(nodes: ComponentNodeData[], direction: 'inputs' | 'outputs'): Signal[] {
   return nodes.flatMap((data) =>
-    data.ports.outputs.map((port) => ({
+    data.ports[direction].map((port) => ({
       name: signalName(data.component, port.name),
-      dataType: port.data_type,
-      unit: port.unit,
-    })),
-  );
-}
-
-// Every input of the components: what a running simulation may override.
-export function inputSignals(nodes: ComponentNodeData[]): Signal[] {
-  return nodes.flatMap((data) =>
-    data.ports.inputs.map((port) => ({
-      name: signalName(data.component, port.name),
+      end: { component_id: data.component.id, port: port.name },
       dataType: port.data_type,
       unit: port.unit,
     })),

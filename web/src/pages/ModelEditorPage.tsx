@@ -33,10 +33,8 @@ import {
   connectionProblem,
   freeComponentName,
   inputHandle,
-  inputSignals,
   nodeId,
-  outputSignals,
-  signalName,
+  signalsOf,
   toEdge,
   toGraph,
   toNode,
@@ -130,8 +128,8 @@ function ModelEditor({ modelId }: { modelId: number }) {
   // Dragging changes positions only, so the components (and with them the signals) stay the
   // same objects: the simulation panel re-renders only when the model changes.
   const componentData = useStableList(nodes.map((node) => node.data));
-  const outputs = useMemo(() => outputSignals(componentData), [componentData]);
-  const inputs = useMemo(() => inputSignals(componentData), [componentData]);
+  const outputs = useMemo(() => signalsOf(componentData, 'outputs'), [componentData]);
+  const inputs = useMemo(() => signalsOf(componentData, 'inputs'), [componentData]);
 
   const onNodesChange = useCallback((changes: NodeChange<ComponentNode>[]) => {
     setNodes((current) => applyNodeChanges(changes, current));
@@ -278,17 +276,6 @@ function ModelEditor({ modelId }: { modelId: number }) {
       }
     },
     [modelId],
-  );
-  const outputChoices = useMemo(
-    () =>
-      componentData.flatMap((data) =>
-        data.ports.outputs.map((port) => ({
-          end: { component_id: data.component.id, port: port.name },
-          name: signalName(data.component, port.name),
-          dataType: port.data_type,
-        })),
-      ),
-    [componentData],
   );
   const selectedId = selected?.id ?? null;
   const selectedDrivers = useMemo(() => {
@@ -448,7 +435,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
             <InputConnections
               inputs={selected.data.ports.inputs}
               drivers={selectedDrivers}
-              outputs={outputChoices}
+              outputs={outputs}
               onChange={(port, driver) => setDriver(selected, port, driver)}
             />
           </PropertyPanel>
