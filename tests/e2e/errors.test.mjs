@@ -93,6 +93,35 @@ test('a file that is not a model is refused with the reason', () =>
       await page.getByText('notes.json is not a JSON file.').waitFor();
       await input.setInputFiles(wrongFormat);
       await page.getByText(/other\.json was not imported\..*\/format/).waitFor();
+
+      // A hand-written document without positions opens laid out, no component on another.
+      const unplaced = path.join(folder, 'unplaced.json');
+      await writeFile(
+        unplaced,
+        JSON.stringify({
+          format: 'twinloop.model',
+          format_version: 1,
+          model: { name: 'Unplaced' },
+          components: ['a', 'b', 'c', 'd'].map((name) => ({ name, type: 'pt1' })),
+          connections: [
+            { source: { component: 'a', port: 'y' }, target: { component: 'b', port: 'u' } },
+            { source: { component: 'a', port: 'y' }, target: { component: 'c', port: 'u' } },
+            { source: { component: 'c', port: 'y' }, target: { component: 'd', port: 'u' } },
+          ],
+        }),
+      );
+      await input.setInputFiles(unplaced);
+      await page.getByRole('heading', { name: 'Unplaced', level: 1 }).waitFor();
+      await page.getByText('4 components, 3 connections').waitFor();
+      const boxes = await page.locator('.react-flow__node').evaluateAll((nodes) =>
+        nodes.map((node) => node.getBoundingClientRect().toJSON()),
+      );
+      for (const [i, a] of boxes.entries()) {
+        for (const b of boxes.slice(i + 1)) {
+          const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top || b.bottom <= a.top;
+          assert.ok(apart, 'no two components overlap');
+        }
+      }
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

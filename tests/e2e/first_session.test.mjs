@@ -119,5 +119,19 @@ test('a new user builds, runs and watches a model, then downloads its CSV', () =
     await page.reload();
     await page.getByText('3 components, 2 connections').waitFor();
 
+    // Exported and imported again, the model comes back as a copy beside the first.
+    const [exported] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Export JSON' }).click(),
+    ]);
+    const documentPath = await exported.path();
+    const document = JSON.parse(await readFile(documentPath, 'utf8'));
+    assert.equal(document.format, 'twinloop.model');
+    assert.deepEqual(document.components.map((c) => c.name).sort(), ['gain_1', 'pt1_1', 'step_1']);
+    assert.equal(document.components.find((c) => c.name === 'pt1_1').parameters.t, 0.5);
+    await page.locator('.toolbar-buttons input[type="file"]').setInputFiles(documentPath);
+    await page.getByRole('heading', { name: 'Heater (2)', level: 1 }).waitFor();
+    await page.getByText('3 components, 2 connections').waitFor();
+
     assert.deepEqual(problems, [], 'the page logged no errors');
   }));

@@ -120,6 +120,25 @@ export const api = {
     ),
 };
 
+// A name that none of `taken` has: the name itself, else "name (2)", "name (3)", ...
+export function freeModelName(name: string, taken: Iterable<string>): string {
+  const names = new Set(taken);
+  if (!names.has(name)) return name;
+  for (let n = 2; ; ++n) {
+    const candidate = `${name} (${n})`;
+    if (!names.has(candidate)) return candidate;
+  }
+}
+
+// Imports a model document as a new model of the project, renamed when the project already has
+// a model of its name (model names are unique in a project).
+export async function importAsNewModel(projectId: number, document: unknown): Promise<Model> {
+  const wanted = (document as Partial<ModelDocument> | null)?.model?.name;
+  if (typeof wanted !== 'string') return api.importModel(projectId, document);
+  const existing = await api.models(projectId);
+  return api.importModel(projectId, document, freeModelName(wanted, existing.map((model) => model.name)));
+}
+
 export function resultsCsvUrl(simulationId: number, signals: string[]): string {
   const query = signals.length > 0 ? `&signals=${signals.map(encodeURIComponent).join(',')}` : '';
   return `${apiBase}/simulations/${simulationId}/results?format=csv${query}`;

@@ -16,7 +16,7 @@ import {
 import '@xyflow/react/dist/style.css';
 import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, type DragEvent } from 'react';
 
-import { api } from '../api/client';
+import { api, importAsNewModel } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
 import type { Component, ComponentType, ConnectionEnd, Model, Position, Project } from '../api/types';
 import { ComponentNodeView } from '../components/ComponentNodeView';
@@ -336,7 +336,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
     setNotice(null);
     try {
       const document = JSON.parse(await file.text()) as unknown;
-      const model = await api.importModel(loaded.project.id, document);
+      const model = await importAsNewModel(loaded.project.id, document);
       navigate(`/models/${model.id}`);
     } catch (caught) {
       setNotice(

@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type ChangeEvent } from 'react';
 
-import { api } from '../api/client';
+import { api, importAsNewModel } from '../api/client';
 import { ApiError, describeError, problemsByPointer } from '../api/errors';
 import type { Model, Project } from '../api/types';
 import { ErrorMessage, Field, Loading } from '../components/common';
@@ -44,7 +44,7 @@ export function ProjectPage({ projectId }: { projectId: number }) {
       return;
     }
     try {
-      const model = await api.importModel(projectId, document);
+      const model = await importAsNewModel(projectId, document);
       navigate(`/models/${model.id}`);
     } catch (caught) {
       const pointers = [...problemsByPointer(caught).keys()].filter((pointer) => pointer !== '');
