@@ -122,6 +122,11 @@ test('a file that is not a model is refused with the reason', () =>
           assert.ok(apart, 'no two components overlap');
         }
       }
+      const modelId = Number(new URL(page.url()).pathname.split('/').pop());
+      await page.waitForFunction(async (id) => {
+        const answer = await fetch(`/api/v1/models/${id}/components`).then((response) => response.json());
+        return answer.items.every((component) => component.position !== null);
+      }, modelId);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -39,6 +39,14 @@ test('components are added, connected and deleted from the keyboard', () =>
     await panel.getByLabel(/u real driven by/).selectOption('');
     await page.getByText('2 components, 0 connections').waitFor();
 
+    // A connection focused on the canvas and selected with Enter goes with the Delete key.
+    await panel.getByLabel(/u real driven by/).selectOption({ label: 'constant_1.y' });
+    await page.getByText('2 components, 1 connections').waitFor();
+    await page.locator('.react-flow__edge').focus();
+    await page.keyboard.press('Enter');
+    await page.keyboard.press('Delete');
+    await page.getByText('2 components, 0 connections').waitFor();
+
     await page.locator('.react-flow__node', { has: page.locator('[data-component="constant_1"]') }).focus();
     await page.keyboard.press('Enter');
     await page.keyboard.press('Delete');

@@ -104,13 +104,19 @@ function ModelEditor({ modelId }: { modelId: number }) {
       ]);
       const project = await api.project(model.project_id);
       const types = new Map(typeList.map((type) => [type.type, type]));
-      const unplaced = components.some((component) => component.position === null);
-      const layout = unplaced ? layeredLayout(components, connections) : new Map<number, Position>();
+      const layout = components.some((component) => component.position === null)
+        ? layeredLayout(components, connections)
+        : new Map<number, Position>();
       const graph = toGraph(components, connections, types, layout);
       setNodes(graph.nodes);
       setEdges(graph.edges);
       setLoaded({ model, project, types, typeList, fitOnOpen: components.length > 0 });
       document.title = `${model.name} · twinloop`;
+      // An imported model without positions keeps the layout it was given here.
+      const unplacedComponents = components.filter((component) => component.position === null);
+      inBatches(unplacedComponents, 8, (component) =>
+        api.updateComponent(component.id, { position: layout.get(component.id) ?? null }),
+      ).catch((caught) => setNotice(`The arrangement was not saved: ${describeError(caught)}`));
     } catch (caught) {
       setLoadError(caught instanceof ApiError && caught.status === 404 ? 'This model does not exist (any more).' : describeError(caught));
     }
