@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <cmath>
+#include <fstream>
 #include <ostream>
 #include <sstream>
 #include <string>
@@ -66,7 +68,93 @@ INSTANTIATE_TEST_SUITE_P(Commands, CliHelp,
                                            std::vector<std::string>{"migrate", "up"},
                                            std::vector<std::string>{"migrate", "down"},
                                            std::vector<std::string>{"migrate", "status"},
+                                           std::vector<std::string>{"run"},
                                            std::vector<std::string>{"version"}));
+
+// A model document as GET /models/{id}/export writes it: step (at 0.1 s) -> lag (pt1, T 0.2 s).
+const char* const lag_document = R"({
+  "format": "twinloop.model", "format_version": 1,
+  "model": {"name": "lag", "description": "", "step_size": 0.01},
+  "components": [
+    {"name": "u", "type": "step", "parameters": {"step_time": 0.1}, "position": null},
+    {"name": "lag", "type": "pt1", "parameters": {"t": 0.2, "k": 1.0}, "position": null}
+  ],
+  "connections": [{"source": {"component": "u", "port": "y"},
+                   "target": {"component": "lag", "port": "u"}}]
+})";
+
+class CliRun : public Cli {
+ protected:
+  std::string write(const std::string& name, const std::string& content) {
+    const auto path = temp_dir_.path() / name;
+    std::ofstream(path) << content;
+    return path.string();
+  }
+};
+
+TEST_F(CliRun, RunsAnExportedModelAndWritesItsRecordingAsCsv) {
+  const auto model = write("lag.json", lag_document);
+  const auto csv = (temp_dir_.path() / "out.csv").string();
+  const auto result = twinloop({"run", model, "--end", "1", "--out", csv, "--record", "lag.y"});
+  ASSERT_EQ(result.exit_code(), 0) << result.output();
+  EXPECT_NE(result.standard_error.find("101 steps"), std::string::npos) << result.output();
+  std::ifstream file(csv);
+  std::string line;
+  std::getline(file, line);
+  EXPECT_EQ(line, "time,lag.y");
+  int rows = 0;
+  while (std::getline(file, line)) {
+    const double time = std::stod(line.substr(0, line.find(',')));
+    const double value = std::stod(line.substr(line.find(',') + 1));
+    const double expected = time < 0.1 - 1e-9 ? 0.0 : 1.0 - std::exp(-(time - 0.1) / 0.2);
+    EXPECT_NEAR(value, expected, 1e-9) << line;
+    ++rows;
+  }
+  EXPECT_EQ(rows, 101);
+}
+
+TEST_F(CliRun, WritesEveryOutputToStandardOutputWithTheStepGiven) {
+  const auto result =
+      twinloop({"run", write("lag.json", lag_document), "--end", "0.5", "--dt", "0.1"});
+  ASSERT_EQ(result.exit_code(), 0) << result.output();
+  std::istringstream lines(result.standard_output);
+  std::string header;
+  std::getline(lines, header);
+  EXPECT_EQ(header, "time,u.y,lag.y");
+  EXPECT_EQ(std::count(result.standard_output.begin(), result.standard_output.end(), '\n'), 7);
+}
+
+TEST_F(CliRun, BadInputIsRefusedNamingWhatIsWrong) {
+  struct Case {
+    std::vector<std::string> arguments;
+    int exit_code;
+    std::string named;
+  };
+  const auto good = write("lag.json", lag_document);
+  std::string no_step = lag_document;
+  no_step.replace(no_step.find("0.01"), 4, "null");
+  std::string unknown_type = lag_document;
+  unknown_type.replace(unknown_type.find("\"pt1\""), 5, "\"pt9\"");
+  const std::vector<Case> cases{
+      {{"run", (temp_dir_.path() / "missing.json").string(), "--end", "1"}, 2, "missing.json"},
+      {{"run", good}, 2, "--end"},
+      {{"run", good, "--end", "-1"}, 2, "--end"},
+      {{"run", good, "--end", "1", "--dt", "0"}, 2, "--dt"},
+      {{"run", write("broken.json", "{\"format\": "), "--end", "1"}, 1, "not valid JSON"},
+      {{"run", write("nostep.json", no_step), "--end", "1"}, 1, "--dt"},
+      {{"run", write("unknown.json", unknown_type), "--end", "1"}, 1, "/components/1/type"},
+      {{"run", good, "--end", "1", "--record", "lag.nope"}, 1, "lag.nope"},
+      {{"run", good, "--end", "1", "--out", (temp_dir_.path() / "no/such/dir.csv").string()},
+       1,
+       "cannot write"},
+  };
+  for (const auto& bad : cases) {
+    SCOPED_TRACE(fmt::format("twinloop {}", fmt::join(bad.arguments, " ")));
+    const auto result = twinloop(bad.arguments);
+    EXPECT_EQ(result.exit_code(), bad.exit_code) << result.output();
+    EXPECT_NE(result.standard_error.find(bad.named), std::string::npos) << result.output();
+  }
+}
 
 TEST_F(Cli, MigrateUpDownAndStatus) {
   const auto fresh = twinloop({"migrate", "status", "--db", database()});

@@ -3,6 +3,7 @@
 // runs. The live stream has its own file (stream_test.cpp).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <sstream>
@@ -152,8 +153,8 @@ TEST_F(Simulations, LifecycleThroughEveryState) {
 }
 
 TEST_F(Simulations, PacedRunReportsItsRealtimeStatistics) {
-  const auto path =
-      create_simulation({{"end_time", 0.3}, {"realtime_factor", 1.0}, {"step_size", 0.001}});
+  const auto path = create_simulation(
+      {{"end_time", 0.3}, {"realtime_factor", 1.0}, {"step_size", 0.001}, {"spin", 0.0001}});
   const auto started = std::chrono::steady_clock::now();
   ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
   const auto status = wait_until_ended(path);
@@ -202,6 +203,49 @@ TEST_F(Simulations, OverridesDriveAnInputUntilReleased) {
   EXPECT_TRUE(NamesPointer(unknown_field, "/speed"));
 }
 
+TEST_F(Simulations, ParametersAreTunedWhileTheRunGoesOn) {
+  const auto path = create_simulation({{"record", {"amplified.y", "lag.y"}}});
+  EXPECT_EQ(transition(path, "step"), "paused");
+  const auto tuned = http().patch(path, {{"parameters", {{"amplified.k", 10.0}}}});
+  ASSERT_TRUE(HasStatus(tuned, 200));
+  EXPECT_EQ(tuned.json().at("parameters"), (nlohmann::json{{"amplified.k", 10.0}}));
+  EXPECT_EQ(transition(path, "step"), "paused");
+  auto results = http().get(path + "/results").json();
+  const auto& signals = results.at("signals");
+  EXPECT_NEAR(signals.at("amplified.y").back().get<double>(),
+              10.0 * signals.at("lag.y").back().get<double>(), 1e-12);
+
+  const auto back = http().patch(path, {{"parameters", {{"amplified.k", nullptr}}}});
+  ASSERT_TRUE(HasStatus(back, 200));
+  EXPECT_TRUE(back.json().at("parameters").empty()) << back.body;
+  EXPECT_EQ(transition(path, "step"), "paused");
+  results = http().get(path + "/results").json();
+  EXPECT_NEAR(results.at("signals").at("amplified.y").back().get<double>(),
+              1.0 * results.at("signals").at("lag.y").back().get<double>(), 1e-12)
+      << "null returns the parameter to its type's default (k = 1)";
+
+  const auto out_of_range = http().patch(path, {{"parameters", {{"lag.t", -1.0}}}});
+  EXPECT_TRUE(IsProblem(out_of_range, 422)) << out_of_range.body;
+  EXPECT_TRUE(NamesPointer(out_of_range, "/parameters/lag.t")) << out_of_range.body;
+  const auto unknown_parameter = http().patch(path, {{"parameters", {{"lag.colour", 1.0}}}});
+  EXPECT_TRUE(IsProblem(unknown_parameter, 422));
+  EXPECT_TRUE(NamesPointer(unknown_parameter, "/parameters/lag.colour"));
+  const auto unknown_component = http().patch(path, {{"parameters", {{"nope.k", 1.0}}}});
+  EXPECT_TRUE(IsProblem(unknown_component, 422));
+  EXPECT_TRUE(NamesPointer(unknown_component, "/parameters/nope.k"));
+  const auto not_named = http().patch(path, {{"parameters", {{"k", 1.0}}}});
+  EXPECT_TRUE(NamesPointer(not_named, "/parameters/k"));
+  const auto structural = http().patch(path, {{"parameters", {{"lag.sample_time", 0.1}}}});
+  EXPECT_TRUE(IsProblem(structural, 422));
+  EXPECT_TRUE(HasProblemSlug(structural, "not-tunable"));
+
+  // A request with a bad part changes nothing, not even its good parts.
+  const auto mixed = http().patch(
+      path, {{"parameters", {{"amplified.k", 4.0}}}, {"overrides", {{"nope.u", 1.0}}}});
+  EXPECT_TRUE(IsProblem(mixed, 422));
+  EXPECT_TRUE(http().get(path).json().at("parameters").empty());
+}
+
 TEST_F(Simulations, SeveralRunAtOnceAndEachGetsItsOwnAnswer) {
   std::vector<std::string> paths;
   for (int i = 0; i < 4; ++i) {
@@ -241,6 +285,8 @@ TEST_F(Simulations, BadSettingsAreRefusedNamingTheField) {
       {{{"end_time", -1.0}}, 422, "/end_time"},
       {{{"realtime_factor", -2.0}}, 422, "/realtime_factor"},
       {{{"decimation", 0}}, 422, "/decimation"},
+      {{{"spin", 0.5}}, 422, "/spin"},
+      {{{"spin", -0.001}}, 422, "/spin"},
       {{{"decimation", 1.5}}, 422, "/decimation"},
       {{{"record", {"nope.y"}}}, 422, "/record/0"},
       {{{"record", {"lag.y", "lag.u"}}}, 422, "/record/1"},
@@ -271,6 +317,116 @@ TEST_F(Simulations, AnAlgebraicLoopIsRefusedNamingTheCycle) {
   const auto detail = response.json().value("detail", "");
   EXPECT_NE(detail.find("error"), std::string::npos) << detail;
   EXPECT_NE(detail.find("feedback"), std::string::npos) << detail;
+}
+
+// A server on a directory of its own, restarted on the same database within one test.
+class SimulationRestarts : public ::testing::Test {
+ protected:
+  void start() { server_.emplace(ServerLaunch::in(directory_.path())); }
+  ExitStatus stop(int signal_number) {
+    auto status = server_->stop(signal_number);
+    server_.reset();
+    return status;
+  }
+  HttpClient http() const { return server_->client(); }
+
+  // clock -> gain (k 2): a model whose every sample is known.
+  std::string create_simulation(const nlohmann::json& settings) {
+    const auto project = http().post("/api/v1/projects", {{"name", "p"}}).json();
+    const auto model =
+        http().post(resource_path("projects", project) + "/models", {{"name", "m"}}).json();
+    const auto components = resource_path("models", model) + "/components";
+    const auto clock = http().post(components, {{"name", "time"}, {"type", "clock"}}).json();
+    const auto gain =
+        http()
+            .post(components, {{"name", "doubled"}, {"type", "gain"}, {"parameters", {{"k", 2.0}}}})
+            .json();
+    http().post(resource_path("models", model) + "/connections",
+                connection_body(clock, "y", gain, "u"));
+    models_path_ = resource_path("models", model) + "/simulations";
+    const auto simulation = http().post(models_path_, settings);
+    EXPECT_TRUE(HasStatus(simulation, 201)) << simulation.body;
+    return "/api/v1/simulations/" + id_text(simulation.json().at("id"));
+  }
+
+  TempDir directory_;
+  std::optional<ServerProcess> server_;
+  std::string models_path_;
+};
+
+TEST_F(SimulationRestarts, AnEndedSimulationAndItsResultsOutliveTheServer) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"end_time", 2.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  nlohmann::json ended;
+  do {
+    ended = http().get(path).json();
+  } while (ended.at("state") == "running");
+  ASSERT_EQ(ended.at("state"), "completed");
+  const auto csv = http().get(path + "/results?format=csv").body;
+  const auto json_results = http().get(path + "/results?signals=doubled.y").body;
+  ASSERT_EQ(std::count(csv.begin(), csv.end(), '\n'), 2002);
+  ASSERT_EQ(stop(SIGTERM).exit_code, 0);
+
+  start();
+  const auto after = http().get(path);
+  ASSERT_TRUE(HasStatus(after, 200));
+  auto expected = ended;
+  auto actual = after.json();
+  ASSERT_TRUE(actual.at("ended_at").is_string()) << after.body;
+  expected.erase("ended_at");
+  actual.erase("ended_at");
+  EXPECT_EQ(actual, expected);
+  EXPECT_EQ(http().get(path + "/results?format=csv").body, csv) << "bit for bit";
+  EXPECT_EQ(http().get(path + "/results?signals=doubled.y").body, json_results);
+  const auto listed = http().get(models_path_).json();
+  ASSERT_EQ(listed.at("total"), 1);
+  EXPECT_EQ(listed.at("items")[0].at("state"), "completed");
+
+  const auto restart = http().post(path + "/start", no_body);
+  EXPECT_TRUE(IsProblem(restart, 409));
+  EXPECT_TRUE(HasProblemSlug(restart, "invalid-state"));
+  EXPECT_TRUE(IsProblem(http().patch(path, {{"overrides", {{"doubled.u", 1.0}}}}), 409));
+  EXPECT_TRUE(HasStatus(http().del(path), 204));
+  EXPECT_TRUE(IsProblem(http().get(path), 404));
+  EXPECT_TRUE(IsProblem(http().get(path + "/results"), 404));
+  EXPECT_TRUE(IsProblem(http().del(path), 404));
+}
+
+TEST_F(SimulationRestarts, ARunGoingAtSigtermIsStoppedWithWhatItRecorded) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"realtime_factor", 1.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  ASSERT_EQ(stop(SIGTERM).exit_code, 0);
+
+  start();
+  const auto after = http().get(path).json();
+  EXPECT_EQ(after.at("state"), "stopped") << after.dump();
+  EXPECT_FALSE(after.contains("error")) << after.dump();
+  const auto results = http().get(path + "/results").json();
+  const auto& time = results.at("time");
+  ASSERT_GT(time.size(), 50U);
+  EXPECT_EQ(time.size(), after.at("steps").get<std::size_t>());
+  const auto& doubled = results.at("signals").at("doubled.y");
+  for (std::size_t i = 0; i < time.size(); ++i) {
+    EXPECT_NEAR(doubled[i].get<double>(), 2.0 * time[i].get<double>(), 1e-12);
+  }
+}
+
+TEST_F(SimulationRestarts, ARunGoingWhenTheServerIsKilledIsStoppedWithTheReason) {
+  start();
+  const auto path = create_simulation({{"step_size", 0.001}, {"realtime_factor", 1.0}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  EXPECT_EQ(stop(SIGKILL).signal, SIGKILL);
+
+  start();
+  const auto after = http().get(path).json();
+  EXPECT_EQ(after.at("state"), "stopped");
+  EXPECT_NE(after.value("error", "").find("server stopped"), std::string::npos) << after.dump();
+  const auto results = http().get(path + "/results").json();
+  EXPECT_TRUE(results.at("time").empty());
+  EXPECT_TRUE(results.at("signals").at("doubled.y").empty());
 }
 
 TEST(SimulationShutdown, SigtermWhileASimulationRunsExitsZero) {

@@ -1,7 +1,9 @@
 // WS /api/v1/simulations/{id}/stream with a real WebSocket client against the real server.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <cmath>
+#include <thread>
 
 #include "support/api_test.hpp"
 #include "support/websocket_client.hpp"
@@ -124,20 +126,24 @@ TEST_F(Stream, AClientMessageChangesTheSelection) {
 
   client.send("not json");
   auto error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 400);
   client.send(R"({"signals": ["nope.y"]})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 422);
   EXPECT_EQ(error.at("pointer"), "/signals");
   client.send(R"({"rate": 1000})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 422);
   client.send(R"({"volume": 11})");
   error = receive_json(client);
-  while (error.at("type") != "error") error = receive_json(client);
+  while (error.at("type") != "error")
+    error = receive_json(client);
   EXPECT_EQ(error.at("status"), 400);
 }
 
@@ -150,6 +156,25 @@ TEST_F(Stream, DeletingTheSimulationEndsItsStream) {
   while (client.receive()) {
   }
   EXPECT_TRUE(client.closed_normally());
+}
+
+TEST_F(Stream, AnEndedSimulationHasNoStream) {
+  const auto path = create_simulation({{"end_time", 0.01}});
+  ASSERT_TRUE(HasStatus(http().post(path + "/start", no_body), 200));
+  while (http().get(path).json().at("state") == "running") {
+  }
+  // Its end is stored by the run's own thread, right after the state changed.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    try {
+      WebSocketClient client("127.0.0.1", port(), path + "/stream");
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    } catch (const WebSocketRefused& refusal) {
+      EXPECT_EQ(refusal.response.status, 409);
+      EXPECT_NE(refusal.response.body.find("invalid-state"), std::string::npos);
+      return;
+    }
+  }
+  FAIL() << "the stream of an ended simulation was accepted";
 }
 
 TEST_F(Stream, BadUpgradesAreRefusedWithProblems) {

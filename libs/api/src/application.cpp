@@ -35,7 +35,7 @@ struct Application::Impl {
   Services services;
 
   Impl(store::Store& store, const sim::TypeRegistry& registry, ApplicationOptions opts)
-      : options(std::move(opts)), services{store, registry, simulations} {
+      : options(std::move(opts)), simulations(store), services{store, registry, simulations} {
     add_service_routes();
     add_catalogue_routes(router, services);
     add_project_routes(router, services);

@@ -3,6 +3,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <map>
+#include <tuple>
 
 #include "problem.hpp"
 #include "request_body.hpp"
@@ -11,87 +13,17 @@
 #include "simulations.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/json_text.hpp"
+#include "twinloop/core/validation.hpp"
 #include "twinloop/sim/plan.hpp"
 
 namespace twinloop::api {
 
 using nlohmann::json;
 
-std::shared_ptr<Simulation> SimulationRegistry::add(std::shared_ptr<Simulation> simulation) {
-  std::lock_guard lock(mutex_);
-  simulation->id = next_id_++;
-  simulations_.emplace(simulation->id, simulation);
-  return simulation;
-}
-
-std::shared_ptr<Simulation> SimulationRegistry::find(core::Id id) const {
-  std::lock_guard lock(mutex_);
-  const auto found = simulations_.find(id);
-  return found == simulations_.end() ? nullptr : found->second;
-}
-
-std::vector<std::shared_ptr<Simulation>> SimulationRegistry::of_model(core::Id model_id) const {
-  std::lock_guard lock(mutex_);
-  std::vector<std::shared_ptr<Simulation>> found;
-  for (const auto& [id, simulation] : simulations_) {
-    if (simulation->model_id == model_id) found.push_back(simulation);
-  }
-  return found;
-}
-
-bool SimulationRegistry::remove(core::Id id) {
-  std::shared_ptr<Simulation> removed;
-  {
-    std::lock_guard lock(mutex_);
-    const auto found = simulations_.find(id);
-    if (found == simulations_.end()) return false;
-    removed = std::move(found->second);
-    simulations_.erase(found);
-  }
-  // Stopping joins the worker: outside the registry's lock.
-  removed->run->stop();
-  return true;
-}
-
-json simulation_json(const Simulation& simulation) {
-  return simulation_json(simulation, simulation.run->statistics());
-}
-
-json simulation_json(const Simulation& simulation, const sim::RunStatistics& statistics) {
-  json out{{"id", simulation.id},
-           {"model_id", simulation.model_id},
-           {"state", sim::to_string(statistics.state)},
-           {"time", static_cast<double>(statistics.time_ns) * 1e-9},
-           {"steps", statistics.steps_done},
-           {"step_size", simulation.step_size},
-           {"end_time", nullptr},
-           {"realtime_factor", simulation.realtime_factor},
-           {"record", simulation.recorded},
-           {"decimation", simulation.decimation},
-           {"wall_time", statistics.wall_seconds},
-           {"realtime",
-            {{"overruns", statistics.overruns},
-             {"jitter_p50", statistics.jitter_p50},
-             {"jitter_p99", statistics.jitter_p99},
-             {"jitter_max", statistics.jitter_max}}},
-           {"recording_truncated", statistics.recording_truncated},
-           {"created_at", simulation.created_at}};
-  if (simulation.end_time) out["end_time"] = *simulation.end_time;
-  if (!statistics.error.empty()) out["error"] = statistics.error;
-  std::lock_guard lock(simulation.overrides_mutex);
-  out["overrides"] = simulation.overrides;
-  return out;
-}
-
-std::shared_ptr<Simulation> existing_simulation(const Services& services, core::Id id) {
-  auto simulation = services.simulations.find(id);
-  if (!simulation) core::throw_not_found(fmt::format("simulation {} does not exist", id));
-  return simulation;
-}
-
 namespace {
 
 constexpr double max_steps = 1e15;
+constexpr double max_spin = 0.01;
 
 double non_negative(const FieldReader& fields, std::string_view name, double fallback) {
   const auto value = fields.nullable_number(name);
@@ -106,7 +38,7 @@ double non_negative(const FieldReader& fields, std::string_view name, double fal
 std::shared_ptr<Simulation> create_simulation(const Services& services, const core::Model& model,
                                               const json& body) {
   const FieldReader fields(body);
-  fields.allow_only({"step_size", "end_time", "realtime_factor", "record", "decimation"});
+  fields.allow_only({"step_size", "end_time", "realtime_factor", "spin", "record", "decimation"});
   auto simulation = std::make_shared<Simulation>();
   simulation->model_id = model.id;
 
@@ -135,6 +67,16 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   }
   settings.realtime_factor = non_negative(fields, "realtime_factor", 0.0);
   simulation->realtime_factor = settings.realtime_factor;
+  const double spin = non_negative(fields, "spin", 0.0);
+  if (spin > max_spin) {
+    core::throw_unprocessable(
+        fmt::format("'spin' is at most {} s: it is the last part of each step's wait, which "
+                    "the worker spends busy on the clock",
+                    max_spin),
+        "/spin");
+  }
+  settings.spin_ns = std::llround(spin * 1e9);
+  simulation->spin = spin;
   if (const auto decimation = fields.nullable_number("decimation"); decimation && *decimation) {
     if (**decimation < 1 || **decimation != std::floor(**decimation) || **decimation > 1e9) {
       core::throw_unprocessable("'decimation' must be a whole number of at least 1", "/decimation");
@@ -143,9 +85,10 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   }
   simulation->decimation = settings.decimation;
 
-  auto plan = std::make_shared<const sim::Plan>(sim::compile(
-      services.store.all_components(model.id), services.store.all_connections(model.id),
-      services.catalogue, sim::CompileOptions{step_ns}));
+  simulation->components = services.store.all_components(model.id);
+  auto plan = std::make_shared<const sim::Plan>(
+      sim::compile(simulation->components, services.store.all_connections(model.id),
+                   services.catalogue, sim::CompileOptions{step_ns}));
 
   if (const json* record = fields.array("record")) {
     for (std::size_t i = 0; i < record->size(); ++i) {
@@ -171,13 +114,15 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
       simulation->recorded.push_back(plan->signals[index].name);
     }
   }
-  simulation->created_at = utc_now();
-  simulation->run = std::make_unique<sim::SimulationRun>(std::move(plan), std::move(settings));
-  return services.simulations.add(std::move(simulation));
+  return services.simulations.add(std::move(simulation), std::move(settings), std::move(plan));
 }
 
-void apply_overrides(Simulation& simulation, const json& overrides) {
+using OverrideChanges = std::vector<std::pair<std::uint32_t, std::optional<double>>>;
+
+// Every override is checked before any takes effect, so a bad one changes nothing.
+OverrideChanges checked_overrides(const Simulation& simulation, const json& overrides) {
   const auto& plan = simulation.run->plan();
+  OverrideChanges changes;
   for (const auto& [name, value] : overrides.items()) {
     const std::string pointer = "/overrides/" + core::json_pointer_token(name);
     std::uint32_t input = 0;
@@ -205,8 +150,17 @@ void apply_overrides(Simulation& simulation, const json& overrides) {
                                             name, core::to_string(type)),
                                 pointer);
     }
+    changes.emplace_back(input, number);
+  }
+  return changes;
+}
+
+void apply_overrides(Simulation& simulation, const OverrideChanges& changes) {
+  const auto& plan = simulation.run->plan();
+  std::lock_guard lock(simulation.tuning_mutex);
+  for (const auto& [input, number] : changes) {
     simulation.run->set_override(input, number);
-    std::lock_guard lock(simulation.overrides_mutex);
+    const auto& name = plan.inputs[input].name;
     if (number) {
       simulation.overrides[name] = *number;
     } else {
@@ -215,12 +169,85 @@ void apply_overrides(Simulation& simulation, const json& overrides) {
   }
 }
 
+// A problem of one parameter, named as PATCH /simulations/{id} names it.
+[[noreturn]] void parameter_problem(const core::Error& error, const std::string& pointer) {
+  throw core::Error(error.kind(), error.what(), {core::FieldProblem{pointer, error.what(), {}}},
+                    error.type_slug());
+}
+
+// {"component.parameter": value, ...}; null returns a parameter to its default. All are
+// checked (type, range, and that the block can take them without recompiling) before any
+// takes effect.
+void apply_parameters(const Services& services, Simulation& simulation, const json& changes) {
+  std::lock_guard lock(simulation.tuning_mutex);
+  std::map<std::uint32_t, std::pair<json, std::string>> patches;  // component -> patch, pointer
+  for (const auto& [name, value] : changes.items()) {
+    const std::string pointer = "/parameters/" + core::json_pointer_token(name);
+    const auto dot = name.find('.');
+    if (dot == std::string::npos) {
+      core::throw_unprocessable(
+          fmt::format("'{}' is not named component.parameter (for example lag.t)", name), pointer);
+    }
+    const std::string component_name = name.substr(0, dot);
+    std::uint32_t index = 0;
+    while (index < simulation.components.size() &&
+           simulation.components[index].name != component_name)
+      ++index;
+    if (index == simulation.components.size()) {
+      core::throw_unprocessable(fmt::format("the model has no component '{}'", component_name),
+                                pointer);
+    }
+    auto& patch = patches[index];
+    patch.first[name.substr(dot + 1)] = value;
+    if (patch.second.empty()) patch.second = pointer;
+  }
+  std::vector<std::tuple<std::uint32_t, json, std::vector<double>>> tuned;
+  for (const auto& [index, patch] : patches) {
+    const auto& component = simulation.components[index];
+    const auto* type = services.catalogue.find(component.type);
+    json merged;
+    try {
+      merged = core::merge_parameters(*type, component.parameters, patch.first);
+    } catch (const core::Error& error) {
+      std::string pointer = patch.second;
+      if (!error.fields().empty()) {
+        const std::string& inner = error.fields().front().pointer;  // "/parameters/<name>"
+        const auto slash = inner.rfind('/');
+        pointer = "/parameters/" + core::json_pointer_token(component.name) + "." +
+                  inner.substr(slash + 1);
+      }
+      parameter_problem(error, pointer);
+    }
+    try {
+      auto packed = sim::pack_parameters(simulation.run->plan(), index, services.catalogue,
+                                         component, merged);
+      tuned.emplace_back(index, std::move(merged), std::move(packed));
+    } catch (const core::Error& error) {
+      parameter_problem(error, patch.second);
+    }
+  }
+  for (auto& [index, merged, packed] : tuned) {
+    auto& component = simulation.components[index];
+    const auto& type = *services.catalogue.find(component.type);
+    for (const auto& [name, value] : patches[index].first.items()) {
+      const std::string key = component.name + "." + name;
+      if (value.is_null() || merged.at(name) == type.find_parameter(name)->default_value) {
+        simulation.tuned.erase(key);
+      }
+      if (!value.is_null()) simulation.tuned[key] = merged.at(name);
+    }
+    component.parameters = std::move(merged);
+    simulation.run->set_parameters(index, std::move(packed));
+  }
+}
+
 // The columns of the results: all recorded signals, or the ones named in ?signals=a,b.
-std::vector<std::size_t> result_columns(const Simulation& simulation, const Call& call) {
+std::vector<std::size_t> result_columns(const std::vector<std::string>& recorded,
+                                        const Call& call) {
   std::vector<std::size_t> columns;
   const auto wanted = call.query_parameter("signals");
   if (!wanted || wanted->empty()) {
-    for (std::size_t i = 0; i < simulation.recorded.size(); ++i)
+    for (std::size_t i = 0; i < recorded.size(); ++i)
       columns.push_back(i);
     return columns;
   }
@@ -230,9 +257,9 @@ std::vector<std::size_t> result_columns(const Simulation& simulation, const Call
     const auto name = rest.substr(0, comma);
     rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
     std::size_t column = 0;
-    while (column < simulation.recorded.size() && simulation.recorded[column] != name)
+    while (column < recorded.size() && recorded[column] != name)
       ++column;
-    if (column == simulation.recorded.size()) {
+    if (column == recorded.size()) {
       const std::string detail =
           fmt::format("signal '{}' is not recorded by this simulation", name);
       throw core::Error(core::ErrorKind::bad_request, detail,
@@ -243,23 +270,40 @@ std::vector<std::size_t> result_columns(const Simulation& simulation, const Call
   return columns;
 }
 
-Response results(const Simulation& simulation, const Call& call) {
+// The recording of a living simulation, or what the store kept of an ended one.
+store::SimulationResults results_of(const Services& services, core::Id id) {
+  if (const auto simulation = services.simulations.find(id)) {
+    auto recording = simulation->run->recording();
+    return store::SimulationResults{simulation->recorded, std::move(recording.time_ns),
+                                    std::move(recording.values)};
+  }
+  if (auto stored = services.store.simulation_results(id)) return *std::move(stored);
+  const auto record = services.store.find_simulation(id);
+  if (!record) core::throw_not_found(fmt::format("simulation {} does not exist", id));
+  // Ended without its results (the server stopped while it ran): the signals, no samples.
+  store::SimulationResults none;
+  none.signals = json::parse(record->document).at("record").get<std::vector<std::string>>();
+  return none;
+}
+
+Response results(const Services& services, const Call& call) {
   const auto format = call.query_parameter("format").value_or("json");
   if (format != "json" && format != "csv") {
     const std::string detail = fmt::format("format must be json or csv, not '{}'", format);
     throw core::Error(core::ErrorKind::bad_request, detail,
                       {core::FieldProblem{{}, detail, "format"}});
   }
-  const auto columns = result_columns(simulation, call);
-  const auto recording = simulation.run->recording();
-  const std::size_t width = simulation.recorded.size();
+  const auto recording = results_of(services, call.id());
+  const auto columns = result_columns(recording.signals, call);
+  const std::size_t width = recording.signals.size();
   if (format == "csv") {
-    std::string body = sim::recording_csv(recording, simulation.recorded, columns);
+    std::string body = sim::recording_csv(sim::Recording{recording.time_ns, recording.values},
+                                          recording.signals, columns);
     Response response = json_text_response(200, std::move(body));
     response.content_type = "text/csv; charset=utf-8";
     response.headers.emplace_back(
         "Content-Disposition",
-        fmt::format("attachment; filename=\"simulation-{}.csv\"", simulation.id));
+        fmt::format("attachment; filename=\"simulation-{}.csv\"", call.id()));
     return response;
   }
   std::string body;
@@ -271,7 +315,7 @@ Response results(const Simulation& simulation, const Call& call) {
   }
   text.raw("]").key("signals").raw("{");
   for (std::size_t i = 0; i < columns.size(); ++i) {
-    text.key(simulation.recorded[columns[i]], i == 0).raw("[");
+    text.key(recording.signals[columns[i]], i == 0).raw("[");
     for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
       if (row > 0) text.raw(",");
       text.number(recording.values[row * width + columns[i]]);
@@ -288,7 +332,7 @@ void add_transition(Router& router, Services services, std::string_view action,
                     Transition transition) {
   router.add("POST", fmt::format("/api/v1/simulations/{{id}}/{}", action),
              [services, action, transition](const Call& call) {
-               const auto simulation = existing_simulation(services, call.id());
+               const auto simulation = living_simulation(services, call.id(), action);
                if (!((*simulation->run).*transition)()) {
                  throw core::Error(core::ErrorKind::conflict,
                                    fmt::format("cannot {} a simulation that is {}", action,
@@ -307,15 +351,14 @@ void add_simulation_routes(Router& router, Services services) {
       core::throw_not_found(fmt::format("model {} does not exist", call.id()));
     }
     const auto page = page_request(call);
-    const auto all = services.simulations.of_model(call.id());
+    const auto stored = services.store.list_simulations(call.id(), page);
     json items = json::array();
-    const auto total = static_cast<std::int64_t>(all.size());
-    for (auto i = std::min(page.offset, total); i < std::min(page.offset + page.limit, total);
-         ++i) {
-      items.push_back(simulation_json(*all[static_cast<std::size_t>(i)]));
+    for (const auto& record : stored.items) {
+      const auto living = services.simulations.find(record.id);
+      items.push_back(living ? simulation_json(*living) : simulation_json(record));
     }
     return json_response(200, json{{"items", std::move(items)},
-                                   {"total", total},
+                                   {"total", stored.total},
                                    {"limit", page.limit},
                                    {"offset", page.offset}});
   });
@@ -330,34 +373,44 @@ void add_simulation_routes(Router& router, Services services) {
     return response;
   });
   router.add("GET", "/api/v1/simulations/{id}", [services](const Call& call) {
-    return json_response(200, simulation_json(*existing_simulation(services, call.id())));
+    if (const auto living = services.simulations.find(call.id())) {
+      return json_response(200, simulation_json(*living));
+    }
+    const auto record = services.store.find_simulation(call.id());
+    if (!record) core::throw_not_found(fmt::format("simulation {} does not exist", call.id()));
+    return json_response(200, simulation_json(*record));
   });
   router.add("PATCH", "/api/v1/simulations/{id}", [services](const Call& call) {
-    const auto simulation = existing_simulation(services, call.id());
+    const auto simulation = living_simulation(services, call.id(), "change");
     const json body = parse_json_object(call.request);
     const FieldReader fields(body);
-    fields.allow_only({"overrides"});
-    if (const json* overrides = fields.object("overrides")) {
-      apply_overrides(*simulation, *overrides);
-    }
+    fields.allow_only({"overrides", "parameters"});
+    const json* overrides = fields.object("overrides");
+    const json* parameters = fields.object("parameters");
+    const auto override_changes =
+        overrides ? checked_overrides(*simulation, *overrides) : OverrideChanges{};
+    if (parameters) apply_parameters(services, *simulation, *parameters);
+    apply_overrides(*simulation, override_changes);
     return json_response(200, simulation_json(*simulation));
   });
   router.add("DELETE", "/api/v1/simulations/{id}", [services](const Call& call) {
-    if (!services.simulations.remove(call.id())) {
+    const bool was_living = services.simulations.remove(call.id());
+    if (!services.store.delete_simulation(call.id()) && !was_living) {
       core::throw_not_found(fmt::format("simulation {} does not exist", call.id()));
     }
     return no_content();
   });
-  router.add("GET", "/api/v1/simulations/{id}/results", [services](const Call& call) {
-    return results(*existing_simulation(services, call.id()), call);
-  });
+  router.add("GET", "/api/v1/simulations/{id}/results",
+             [services](const Call& call) { return results(services, call); });
   add_transition(router, services, "start", &sim::SimulationRun::start);
   add_transition(router, services, "pause", &sim::SimulationRun::pause);
   add_transition(router, services, "resume", &sim::SimulationRun::resume);
   add_transition(router, services, "stop", &sim::SimulationRun::stop);
   add_transition(router, services, "step", &sim::SimulationRun::step_once);
   router.add("GET", std::string(simulation_stream_route), [services](const Call& call) {
-    existing_simulation(services, call.id());
+    if (!services.simulations.find(call.id()) && !services.store.find_simulation(call.id())) {
+      core::throw_not_found(fmt::format("simulation {} does not exist", call.id()));
+    }
     Response response =
         status_problem(426,
                        "this is a WebSocket endpoint: connect with a WebSocket client "

@@ -61,7 +61,8 @@ void select_signals(Selection& selection, const Simulation& simulation,
   selection.names.clear();
   for (const auto& name : names) {
     std::uint32_t index = 0;
-    while (index < signals.size() && signals[index].name != name) ++index;
+    while (index < signals.size() && signals[index].name != name)
+      ++index;
     if (index == signals.size()) {
       problems.fail(core::ErrorKind::unprocessable, "signals",
                     fmt::format("the model has no output signal '{}' (signals are named "
@@ -207,7 +208,8 @@ class SimulationStream final : public Stream {
               .dump());
       return;
     } catch (const core::Error& error) {
-      json reply{{"type", "error"}, {"status", error.kind() == core::ErrorKind::bad_request ? 400 : 422},
+      json reply{{"type", "error"},
+                 {"status", error.kind() == core::ErrorKind::bad_request ? 400 : 422},
                  {"detail", error.what()}};
       if (!error.fields().empty()) reply["pointer"] = error.fields().front().pointer;
       replies.push_back(reply.dump());
@@ -274,7 +276,7 @@ class SimulationStream final : public Stream {
 }  // namespace
 
 std::unique_ptr<Stream> open_simulation_stream(const Services& services, const Call& call) {
-  auto simulation = existing_simulation(services, call.id());
+  auto simulation = living_simulation(services, call.id(), "stream");
   auto selection = selection_from_query(*simulation, call);
   return std::make_unique<SimulationStream>(services, std::move(simulation), std::move(selection));
 }

@@ -67,8 +67,7 @@ class ConnectionRegistry {
   // Waits until the accept loop has ended and every connection has closed; false on timeout.
   bool wait_until_closed(std::chrono::seconds timeout) {
     std::unique_lock lock(mutex_);
-    return changed_.wait_for(lock, timeout,
-                             [this] { return !accepting_ && connections_.empty(); });
+    return changed_.wait_for(lock, timeout, [this] { return !accepting_ && connections_.empty(); });
   }
 
   std::size_t open_connections() const {

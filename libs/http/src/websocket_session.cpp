@@ -49,14 +49,14 @@ class WebSocketSession final : public Connection,
     beast::get_lowest_layer(socket_).expires_never();
     socket_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     socket_.read_message_max(kMaxClientMessage);
-    socket_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code error) {
-      self->on_accept(error);
-    });
+    socket_.async_accept(
+        upgrade_, [self = shared_from_this()](beast::error_code error) { self->on_accept(error); });
   }
 
   void post_close_if_idle() override {
-    asio::post(socket_.get_executor(),
-               [self = shared_from_this()] { self->request_close(websocket::close_code::going_away); });
+    asio::post(socket_.get_executor(), [self = shared_from_this()] {
+      self->request_close(websocket::close_code::going_away);
+    });
   }
 
  private:
@@ -99,10 +99,10 @@ class WebSocketSession final : public Connection,
   }
 
   void read() {
-    socket_.async_read(read_buffer_, [self = shared_from_this()](beast::error_code error,
-                                                                 std::size_t) {
-      self->on_read(error);
-    });
+    socket_.async_read(read_buffer_,
+                       [self = shared_from_this()](beast::error_code error, std::size_t) {
+                         self->on_read(error);
+                       });
   }
 
   void on_read(beast::error_code error) {
@@ -132,7 +132,8 @@ class WebSocketSession final : public Connection,
   }
 
   void enqueue(std::vector<std::string> messages) {
-    for (auto& message : messages) outbox_.push_back(std::move(message));
+    for (auto& message : messages)
+      outbox_.push_back(std::move(message));
     if (!writing_) write_next();
   }
 

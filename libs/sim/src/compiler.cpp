@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
 #include <map>
@@ -56,6 +57,26 @@ std::vector<std::uint32_t> find_cycle(const std::vector<std::vector<std::uint32_
   std::reverse(cycle.begin(), cycle.end());
   std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
   return cycle;
+}
+
+// How many steps apart the component runs, from its sample_time parameter.
+std::uint32_t period_of(const std::string& name, const nlohmann::json& parameters,
+                        std::int64_t step_ns) {
+  const auto found = parameters.find(sample_time_parameter);
+  if (found == parameters.end() || !found->is_number()) return 1;
+  const double sample_time = found->get<double>();
+  if (sample_time == 0.0) return 1;
+  const double steps = sample_time * 1e9 / static_cast<double>(step_ns);
+  const double whole = std::round(steps);
+  if (!(whole >= 1.0) || std::abs(steps - whole) > 1e-9 * whole ||
+      whole > std::numeric_limits<std::uint32_t>::max()) {
+    core::throw_unprocessable(
+        fmt::format("component '{}' has a sample time of {} s, which is not a whole multiple of "
+                    "the step size of {} s",
+                    name, sample_time, static_cast<double>(step_ns) * 1e-9),
+        "", "sample-time");
+  }
+  return static_cast<std::uint32_t>(whole);
 }
 
 }  // namespace
@@ -165,13 +186,15 @@ Plan compile(const std::vector<core::Component>& components,
   for (std::uint32_t index : order) {
     const CompiledComponent& entry = compiled[index];
     first_input[index] = static_cast<std::uint32_t>(plan.input_slots.size());
+    const std::uint32_t period =
+        period_of(entry.component->name, entry.component->parameters, options.step_ns);
     const BlockSetup setup =
-        entry.behaviour->setup(entry.component->parameters, dt, entry.input_slots.size());
-    plan.blocks.push_back(PlannedBlock{entry.behaviour->output, entry.behaviour->update,
-                                       static_cast<std::uint32_t>(plan.input_slots.size()),
-                                       entry.first_output,
-                                       static_cast<std::uint32_t>(plan.initial_state.size()),
-                                       static_cast<std::uint32_t>(plan.parameters.size()), index});
+        entry.behaviour->setup(entry.component->parameters, dt * period, entry.input_slots.size());
+    plan.blocks.push_back(
+        PlannedBlock{entry.behaviour->output, entry.behaviour->update,
+                     static_cast<std::uint32_t>(plan.input_slots.size()), entry.first_output,
+                     static_cast<std::uint32_t>(plan.initial_state.size()),
+                     static_cast<std::uint32_t>(plan.parameters.size()), index, period});
     plan.input_slots.insert(plan.input_slots.end(), entry.input_slots.begin(),
                             entry.input_slots.end());
     plan.parameters.insert(plan.parameters.end(), setup.parameters.begin(), setup.parameters.end());
@@ -185,6 +208,59 @@ Plan compile(const std::vector<core::Component>& components,
     }
   }
   return plan;
+}
+
+}  // namespace twinloop::sim
+
+namespace twinloop::sim {
+
+std::uint32_t block_of(const Plan& plan, std::uint32_t component) {
+  for (std::uint32_t block = 0; block < plan.blocks.size(); ++block) {
+    if (plan.blocks[block].component == component) return block;
+  }
+  throw std::out_of_range(fmt::format("the plan has no component {}", component));
+}
+
+std::vector<double> pack_parameters(const Plan& plan, std::uint32_t component,
+                                    const TypeRegistry& registry, const core::Component& compiled,
+                                    const nlohmann::json& parameters) {
+  const auto* info = registry.find(compiled.type);
+  const auto* behaviour = registry.behaviour(compiled.type);
+  if (info == nullptr || behaviour == nullptr) {
+    throw std::invalid_argument(fmt::format("unknown type '{}'", compiled.type));
+  }
+  const auto refuse = [&](std::string_view why) {
+    core::throw_unprocessable(
+        fmt::format("component '{}' cannot take these parameters while it runs: {}; change the "
+                    "component and start a new simulation",
+                    compiled.name, why),
+        "", "not-tunable");
+  };
+  const auto same_ports = [](const std::vector<core::PortSpec>& a,
+                             const std::vector<core::PortSpec>& b) {
+    return std::equal(a.begin(), a.end(), b.begin(), b.end(), [](const auto& x, const auto& y) {
+      return x.name == y.name && x.data_type == y.data_type;
+    });
+  };
+  const core::Ports before = info->ports(compiled.parameters);
+  const core::Ports after = info->ports(parameters);
+  if (!same_ports(before.inputs, after.inputs) || !same_ports(before.outputs, after.outputs)) {
+    refuse("they change its ports");
+  }
+  const std::uint32_t block_index = block_of(plan, component);
+  const PlannedBlock& block = plan.blocks[block_index];
+  if (period_of(compiled.name, parameters, plan.step_ns) != block.period) {
+    refuse("they change its sample time");
+  }
+  const double dt = static_cast<double>(plan.step_ns) * 1e-9 * block.period;
+  BlockSetup setup = behaviour->setup(parameters, dt, after.inputs.size());
+  const std::size_t end = block_index + 1 < plan.blocks.size()
+                              ? plan.blocks[block_index + 1].first_parameter
+                              : plan.parameters.size();
+  if (setup.parameters.size() != end - block.first_parameter) {
+    refuse("they change the size of its state or parameters");
+  }
+  return std::move(setup.parameters);
 }
 
 }  // namespace twinloop::sim

@@ -8,16 +8,6 @@ namespace twinloop::sim {
 
 namespace {
 
-constexpr std::size_t lateness_window = 4096;
-
-double quantile(std::vector<double> samples, double q) {
-  if (samples.empty()) return 0.0;
-  const auto index = static_cast<std::size_t>(q * static_cast<double>(samples.size() - 1));
-  std::nth_element(samples.begin(), samples.begin() + static_cast<std::ptrdiff_t>(index),
-                   samples.end());
-  return samples[index];
-}
-
 timespec to_timespec(std::int64_t ns) {
   return timespec{static_cast<time_t>(ns / 1'000'000'000), static_cast<long>(ns % 1'000'000'000)};
 }
@@ -49,9 +39,7 @@ std::string_view to_string(RunState state) {
 }
 
 SimulationRun::SimulationRun(std::shared_ptr<const Plan> plan, RunSettings settings)
-    : settings_(std::move(settings)), simulator_(std::move(plan)) {
-  lateness_.reserve(lateness_window);
-}
+    : settings_(std::move(settings)), simulator_(std::move(plan)) {}
 
 SimulationRun::~SimulationRun() {
   stop();
@@ -107,37 +95,64 @@ bool SimulationRun::resume() {
   return start();
 }
 
-bool SimulationRun::stop() {
-  std::lock_guard lock(mutex_);
-  if (state_ == RunState::completed || state_ == RunState::stopped || state_ == RunState::failed) {
-    return false;
+bool SimulationRun::ended_locked() const {
+  return state_ == RunState::completed || state_ == RunState::stopped || state_ == RunState::failed;
+}
+
+void SimulationRun::report_end() {
+  {
+    std::lock_guard lock(mutex_);
+    if (end_reported_ || !ended_locked()) return;
+    end_reported_ = true;
   }
-  state_ = RunState::stopped;
-  wake_.notify_all();
-  ended_.notify_all();
+  if (settings_.on_end) settings_.on_end(*this);
+}
+
+bool SimulationRun::stop() {
+  bool without_worker = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (ended_locked()) return false;
+    state_ = RunState::stopped;
+    without_worker = !worker_.joinable();
+    wake_.notify_all();
+    ended_.notify_all();
+  }
+  // A worker reports its own end when it leaves its loop.
+  if (without_worker) report_end();
   return true;
 }
 
 bool SimulationRun::step_once() {
-  std::lock_guard lock(mutex_);
-  if (state_ != RunState::created && state_ != RunState::paused) return false;
-  if (finished()) return false;
-  try {
-    step_and_record();
-  } catch (const std::exception& error) {
-    state_ = RunState::failed;
-    error_ = error.what();
+  bool without_worker = false;
+  {
+    std::lock_guard lock(mutex_);
+    if (state_ != RunState::created && state_ != RunState::paused) return false;
+    if (finished()) return false;
+    try {
+      step_and_record();
+      state_ = finished() ? RunState::completed : RunState::paused;
+    } catch (const std::exception& error) {
+      state_ = RunState::failed;
+      error_ = error.what();
+    }
+    without_worker = !worker_.joinable();
+    // A paused worker waits for a state other than paused: an ended run lets it leave.
+    wake_.notify_all();
     ended_.notify_all();
-    return true;
   }
-  state_ = finished() ? RunState::completed : RunState::paused;
-  ended_.notify_all();
+  if (without_worker) report_end();
   return true;
 }
 
 void SimulationRun::set_override(std::uint32_t input, std::optional<double> value) {
   std::lock_guard lock(mutex_);
   simulator_.set_override(input, value);
+}
+
+void SimulationRun::set_parameters(std::uint32_t component, std::vector<double> packed) {
+  std::lock_guard lock(mutex_);
+  simulator_.set_parameters(component, packed);
 }
 
 void SimulationRun::work() {
@@ -166,20 +181,16 @@ void SimulationRun::work() {
                           static_cast<double>(step_ns) / settings_.realtime_factor;
       const std::int64_t deadline = paced_from_ns + static_cast<std::int64_t>(offset);
       lock.unlock();
-      const timespec wake_at = to_timespec(deadline);
+      const timespec wake_at = to_timespec(deadline - settings_.spin_ns);
       while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &wake_at, nullptr) == EINTR) {
+      }
+      while (settings_.spin_ns > 0 && monotonic_ns() < deadline) {
       }
       const double late = static_cast<double>(monotonic_ns() - deadline) * 1e-9;
       lock.lock();
       if (state_ != RunState::running) continue;
       if (late * settings_.realtime_factor > static_cast<double>(step_ns) * 1e-9) ++overruns_;
-      if (lateness_.size() < lateness_window) {
-        lateness_.push_back(late);
-      } else {
-        lateness_[lateness_next_] = late;
-        lateness_next_ = (lateness_next_ + 1) % lateness_window;
-      }
-      lateness_max_ = std::max(lateness_max_, late);
+      lateness_.add(late);
     }
     try {
       step_and_record();
@@ -197,6 +208,8 @@ void SimulationRun::work() {
   }
   wall_ += std::chrono::steady_clock::now() - wall_from;
   ended_.notify_all();
+  lock.unlock();
+  report_end();
 }
 
 void SimulationRun::append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals) {
@@ -273,10 +286,7 @@ void SimulationRun::close_tap(std::uint64_t id) {
 
 RunState SimulationRun::wait_until_ended() const {
   std::unique_lock lock(mutex_);
-  ended_.wait(lock, [&] {
-    return state_ == RunState::completed || state_ == RunState::stopped ||
-           state_ == RunState::failed;
-  });
+  ended_.wait(lock, [&] { return ended_locked(); });
   return state_;
 }
 
@@ -292,9 +302,9 @@ RunStatistics SimulationRun::statistics_locked() const {
   statistics.time_ns = simulator_.steps_done() == 0 ? 0 : simulator_.time_ns();
   statistics.wall_seconds = std::chrono::duration<double>(wall_).count();
   statistics.overruns = overruns_;
-  statistics.jitter_p50 = quantile(lateness_, 0.5);
-  statistics.jitter_p99 = quantile(lateness_, 0.99);
-  statistics.jitter_max = lateness_max_;
+  statistics.jitter_p50 = lateness_.quantile(0.5);
+  statistics.jitter_p99 = lateness_.quantile(0.99);
+  statistics.jitter_max = lateness_.max();
   statistics.recording_truncated = truncated_;
   statistics.error = error_;
   return statistics;

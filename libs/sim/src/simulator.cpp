@@ -5,7 +5,7 @@
 namespace twinloop::sim {
 
 Simulator::Simulator(std::shared_ptr<const Plan> plan)
-    : plan_(std::move(plan)), input_slots_(plan_->input_slots) {
+    : plan_(std::move(plan)), input_slots_(plan_->input_slots), parameters_(plan_->parameters) {
   signals_ = plan_->initial_signals;
   signals_.resize(plan_->initial_signals.size() + plan_->inputs.size(), 0.0);
   state_ = plan_->initial_state;
@@ -28,6 +28,12 @@ void Simulator::set_override(std::uint32_t input, std::optional<double> value) {
   input_slots_[position] = override_slot;
 }
 
+void Simulator::set_parameters(std::uint32_t component, std::span<const double> packed) {
+  const PlannedBlock& block = plan_->blocks[block_of(*plan_, component)];
+  std::copy(packed.begin(), packed.end(),
+            parameters_.begin() + static_cast<std::ptrdiff_t>(block.first_parameter));
+}
+
 void Simulator::step() {
   const Plan& plan = *plan_;
   const std::int64_t time_ns = steps_done_ * plan.step_ns;
@@ -39,20 +45,27 @@ void Simulator::step() {
                  time_ns,
                  static_cast<double>(time_ns) * 1e-9,
                  static_cast<double>(plan.step_ns) * 1e-9};
+  const double dt = call.dt;
+  // A block with a longer sample time sits out the steps between its ticks, and sees its own
+  // period as dt when it runs.
   const auto point_at = [&](const PlannedBlock& block) {
+    if (block.period != 1) {
+      if (steps_done_ % block.period != 0) return false;
+      call.dt = dt * block.period;
+    } else {
+      call.dt = dt;
+    }
     call.inputs = input_slots_.data() + block.first_input;
     call.outputs = signals_.data() + block.first_output;
     call.state = state_.data() + block.first_state;
-    call.parameters = plan.parameters.data() + block.first_parameter;
+    call.parameters = parameters_.data() + block.first_parameter;
+    return true;
   };
   for (const PlannedBlock& block : plan.blocks) {
-    point_at(block);
-    block.output(call);
+    if (point_at(block)) block.output(call);
   }
   for (const PlannedBlock& block : plan.blocks) {
-    if (block.update == nullptr) continue;
-    point_at(block);
-    block.update(call);
+    if (block.update != nullptr && point_at(block)) block.update(call);
   }
   ++steps_done_;
 }

@@ -31,7 +31,23 @@ void check_declaration(const core::ComponentTypeInfo& info) {
 
 }  // namespace
 
+core::ParameterSpec sample_time_spec() {
+  core::ParameterSpec spec;
+  spec.name = std::string(sample_time_parameter);
+  spec.data_type = core::ParameterType::real;
+  spec.default_value = 0.0;
+  spec.unit = "s";
+  spec.min = 0.0;
+  spec.description =
+      "How often the block runs: 0 in every step, otherwise a whole multiple of the simulation's "
+      "step size; between its ticks its outputs hold and its state rests";
+  return spec;
+}
+
 void TypeRegistry::add(core::ComponentTypeInfo info, BlockBehaviour behaviour) {
+  if (info.find_parameter(sample_time_parameter) == nullptr) {
+    info.parameters.push_back(sample_time_spec());
+  }
   check_declaration(info);
   if (behaviour.setup == nullptr || behaviour.output == nullptr) {
     throw std::invalid_argument("component type '" + info.type + "': no setup or output kernel");

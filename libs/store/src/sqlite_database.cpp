@@ -85,6 +85,14 @@ StatementRun& StatementRun::bind_null(int index) {
   return *this;
 }
 
+StatementRun& StatementRun::bind_blob(int index, const void* data, std::size_t size) {
+  // A zero-length blob with a null pointer would bind NULL; an empty array is no NULL.
+  static const char empty = 0;
+  check_bind(sqlite3_bind_blob64(statement_, index, size == 0 ? &empty : data,
+                                 static_cast<sqlite3_uint64>(size), SQLITE_STATIC));
+  return *this;
+}
+
 int StatementRun::step() noexcept {
   return sqlite3_step(statement_);
 }
@@ -122,6 +130,13 @@ std::string_view StatementRun::text_view(int column) const noexcept {
 std::optional<double> StatementRun::optional_real(int column) const noexcept {
   if (is_null(column)) return std::nullopt;
   return sqlite3_column_double(statement_, column);
+}
+
+std::string_view StatementRun::blob_view(int column) const noexcept {
+  const void* data = sqlite3_column_blob(statement_, column);
+  if (data == nullptr) return {};
+  const auto size = static_cast<std::size_t>(sqlite3_column_bytes(statement_, column));
+  return std::string_view(static_cast<const char*>(data), size);
 }
 
 bool StatementRun::is_null(int column) const noexcept {

@@ -63,6 +63,8 @@ class StatementRun {
   StatementRun& bind_optional_text(int index, const std::optional<std::string>& text);
   StatementRun& bind_real(int index, std::optional<double> value);
   StatementRun& bind_null(int index);
+  // Bound without a copy, like text.
+  StatementRun& bind_blob(int index, const void* data, std::size_t size);
 
   // Steps once and returns SQLite's result code unchanged, for callers that translate
   // particular errors themselves.
@@ -82,6 +84,8 @@ class StatementRun {
   std::string_view text_view(int column) const noexcept;
   std::optional<double> optional_real(int column) const noexcept;
   bool is_null(int column) const noexcept;
+  // Valid until the next step or the end of this run.
+  std::string_view blob_view(int column) const noexcept;
 
   sqlite3* database() const noexcept { return db_; }
 

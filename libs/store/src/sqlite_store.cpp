@@ -1,8 +1,12 @@
 #include <fmt/format.h>
 
+#include <bit>
 #include <cmath>
+#include <cstring>
 #include <functional>
+#include <nlohmann/json.hpp>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -89,6 +93,34 @@ core::Connection read_connection(const StatementRun& row) {
       row.text(column::created_at)};
 }
 
+SimulationRecord read_simulation(const StatementRun& row) {
+  namespace column = simulation_column;
+  SimulationRecord record;
+  record.id = row.integer(column::id);
+  record.model_id = row.integer(column::model_id);
+  record.state = row.text(column::state);
+  record.document = row.text(column::document);
+  record.created_at = row.text(column::created_at);
+  if (!row.is_null(column::ended_at)) record.ended_at = row.text(column::ended_at);
+  return record;
+}
+
+// Results are packed as the little-endian bytes of the arrays, which on this (little-endian)
+// platform are the arrays' own bytes.
+static_assert(std::endian::native == std::endian::little,
+              "simulation results are stored as little-endian arrays");
+
+template <typename T>
+std::vector<T> unpack(std::string_view bytes) {
+  std::vector<T> values(bytes.size() / sizeof(T));
+  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
+  return values;
+}
+
+std::string signals_json(const std::vector<std::string>& signals) {
+  return nlohmann::json(signals).dump();
+}
+
 // Finishes a write that returns the changed row (INSERT/UPDATE ... RETURNING): a constraint
 // failure goes to `on_constraint`, which throws the error the API should see for it (others
 // fall through to internal); no row (an update of a missing id) gives nullopt.
@@ -119,6 +151,22 @@ auto in_read_snapshot(Connection& connection, Read read) -> decltype(read()) {
   connection.execute(Sql::begin_deferred);
   try {
     auto result = read();
+    connection.execute(Sql::commit);
+    return result;
+  } catch (...) {
+    connection.database().rollback_quietly();
+    throw;
+  }
+}
+
+// Runs `write` in one write transaction unless one is already open (the store is bound to
+// a transaction), so that its statements commit together.
+template <typename Write>
+auto in_write_transaction(Connection& connection, Write write) -> decltype(write()) {
+  if (sqlite3_get_autocommit(connection.database().handle()) == 0) return write();
+  connection.execute(Sql::begin_immediate);
+  try {
+    auto result = write();
     connection.execute(Sql::commit);
     return result;
   } catch (...) {
@@ -423,6 +471,90 @@ class SqliteStoreBase : public Store {
   bool delete_connection(Id id) override {
     return with_connection([&](Connection& connection) {
       return delete_by_id(connection, Sql::delete_connection, id);
+    });
+  }
+
+  SimulationRecord create_simulation(Id model_id, std::string_view state,
+                                     const std::string& document) override {
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::insert_simulation);
+      run.bind_integer(1, model_id).bind_text(2, state).bind_text(3, document);
+      return *write_returning(run, read_simulation, [&](int result) {
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_not_found(fmt::format("model {} does not exist", model_id));
+        }
+      });
+    });
+  }
+
+  bool finish_simulation(Id id, std::string_view state, const std::string& document,
+                         const SimulationResults& results) override {
+    const std::size_t width = results.signals.size();
+    if (results.values.size() != results.time_ns.size() * width) {
+      throw std::invalid_argument(
+          fmt::format("{} values are no whole rows of {} signals for {} times",
+                      results.values.size(), width, results.time_ns.size()));
+    }
+    const std::string signals = signals_json(results.signals);
+    return with_connection([&](Connection& connection) {
+      return in_write_transaction(connection, [&] {
+        {
+          auto run = connection.run(Sql::finish_simulation);
+          run.bind_integer(1, id).bind_text(2, state).bind_text(3, document).finish();
+        }
+        if (sqlite3_changes64(connection.database().handle()) == 0) return false;
+        auto run = connection.run(Sql::insert_simulation_results);
+        run.bind_integer(1, id)
+            .bind_text(2, signals)
+            .bind_integer(3, static_cast<std::int64_t>(results.time_ns.size()))
+            .bind_blob(4, results.time_ns.data(), results.time_ns.size() * sizeof(std::int64_t))
+            .bind_blob(5, results.values.data(), results.values.size() * sizeof(double))
+            .finish();
+        return true;
+      });
+    });
+  }
+
+  std::optional<SimulationRecord> find_simulation(Id id) override {
+    return with_connection([&](Connection& connection) {
+      return read_one(connection, Sql::find_simulation, id, read_simulation);
+    });
+  }
+
+  Page<SimulationRecord> list_simulations(Id model_id, PageRequest page) override {
+    return with_connection([&](Connection& connection) {
+      return read_page(connection, Sql::list_simulations, Sql::count_simulations, model_id, page,
+                       read_simulation);
+    });
+  }
+
+  std::optional<SimulationResults> simulation_results(Id id) override {
+    return with_connection([&](Connection& connection) {
+      return read_one(connection, Sql::find_simulation_results, id, [](const StatementRun& row) {
+        namespace column = results_column;
+        SimulationResults results;
+        results.signals =
+            nlohmann::json::parse(row.text_view(column::signals)).get<std::vector<std::string>>();
+        results.time_ns = unpack<std::int64_t>(row.blob_view(column::time_ns));
+        results.values = unpack<double>(row.blob_view(column::samples));
+        return results;
+      });
+    });
+  }
+
+  bool delete_simulation(Id id) override {
+    return with_connection([&](Connection& connection) {
+      return delete_by_id(connection, Sql::delete_simulation, id);
+    });
+  }
+
+  std::int64_t stop_unfinished_simulations(std::string_view reason) override {
+    return with_connection([&](Connection& connection) {
+      {
+        auto run = connection.run(Sql::stop_unfinished_simulations);
+        run.bind_text(1, reason).finish();
+      }
+      return static_cast<std::int64_t>(sqlite3_changes64(connection.database().handle()));
     });
   }
 

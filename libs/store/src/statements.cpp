@@ -111,6 +111,35 @@ std::string_view sql_text(Sql statement) {
              "WHERE source_component_id = ?1 OR target_component_id = ?1 ORDER BY id";
     case Sql::delete_connection:
       return "DELETE FROM connections WHERE id = ?1";
+
+    case Sql::insert_simulation:
+      return "INSERT INTO simulations (model_id, state, document) VALUES (?1, ?2, ?3) "
+             "RETURNING id, model_id, state, document, created_at, ended_at";
+    case Sql::finish_simulation:
+      return "UPDATE simulations SET state = ?2, document = ?3, "
+             "ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1";
+    case Sql::find_simulation:
+      return "SELECT id, model_id, state, document, created_at, ended_at FROM simulations "
+             "WHERE id = ?1";
+    case Sql::list_simulations:
+      return "SELECT id, model_id, state, document, created_at, ended_at FROM simulations "
+             "WHERE model_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_simulations:
+      return "SELECT count(*) FROM simulations WHERE model_id = ?1";
+    case Sql::delete_simulation:
+      return "DELETE FROM simulations WHERE id = ?1";
+    case Sql::insert_simulation_results:
+      return "INSERT OR REPLACE INTO simulation_results "
+             "(simulation_id, encoding, signals, row_count, time_ns, samples) "
+             "VALUES (?1, 'le64', ?2, ?3, ?4, ?5)";
+    case Sql::find_simulation_results:
+      return "SELECT encoding, signals, row_count, time_ns, samples FROM simulation_results "
+             "WHERE simulation_id = ?1";
+    case Sql::stop_unfinished_simulations:
+      return "UPDATE simulations SET state = 'stopped', "
+             "document = json_set(document, '$.state', 'stopped', '$.error', ?1), "
+             "ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
+             "WHERE state NOT IN ('completed', 'stopped', 'failed')";
   }
   return {};
 }

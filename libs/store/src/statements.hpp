@@ -43,10 +43,21 @@ enum class Sql : std::size_t {
   all_connections,
   connections_of_component,
   delete_connection,
+
+  insert_simulation,
+  finish_simulation,
+  find_simulation,
+  list_simulations,
+  count_simulations,
+  delete_simulation,
+  insert_simulation_results,
+  find_simulation_results,
+  stop_unfinished_simulations,
 };
 
 // The number of statements: one more than the last enumerator.
-inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::delete_connection) + 1;
+inline constexpr std::size_t kSqlCount =
+    static_cast<std::size_t>(Sql::stop_unfinished_simulations) + 1;
 
 std::string_view sql_text(Sql statement);
 
@@ -65,6 +76,13 @@ inline constexpr int id = 0, model_id = 1, name = 2, type = 3, parameters = 4, p
 namespace connection_column {
 inline constexpr int id = 0, model_id = 1, source_component_id = 2, source_port = 3,
                      target_component_id = 4, target_port = 5, created_at = 6;
+}
+
+namespace simulation_column {
+inline constexpr int id = 0, model_id = 1, state = 2, document = 3, created_at = 4, ended_at = 5;
+}
+namespace results_column {
+inline constexpr int encoding = 0, signals = 1, row_count = 2, time_ns = 3, samples = 4;
 }
 
 }  // namespace twinloop::store

@@ -39,13 +39,15 @@ WebSocketClient::WebSocketClient(const std::string& host, std::uint16_t port,
     refused.status = static_cast<int>(answer.result_int());
     for (const auto& field : answer) {
       std::string name(field.name_string());
-      for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      for (auto& c : name)
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
       refused.headers.emplace(name, std::string(field.value()));
     }
     refused.body = answer.body();
     throw WebSocketRefused(std::move(refused));
   }
-  if (error) throw std::runtime_error(fmt::format("WebSocket handshake failed: {}", error.message()));
+  if (error)
+    throw std::runtime_error(fmt::format("WebSocket handshake failed: {}", error.message()));
   tcp.expires_never();
 }
 

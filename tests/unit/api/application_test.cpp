@@ -187,7 +187,7 @@ TEST_F(ApiTest, ComponentRulesAre422NamingTheField) {
 
 TEST_F(ApiTest, ComponentGetsEffectiveParameters) {
   const auto pt1 = component("lag", "pt1", {{"t", 0.5}});
-  EXPECT_EQ(pt1["parameters"], (json{{"k", 1.0}, {"t", 0.5}}));
+  EXPECT_EQ(pt1["parameters"], (json{{"k", 1.0}, {"t", 0.5}, {"sample_time", 0.0}}));
   EXPECT_TRUE(pt1["position"].is_null());
 }
 
@@ -196,10 +196,10 @@ TEST_F(ApiTest, PatchMergesParametersAndNullRestoresDefault) {
   const auto path = "/api/v1/components/" + pt1["id"].dump();
   auto response = patch(path, {{"parameters", {{"k", 2}}}, {"position", {{"x", 10}, {"y", 20}}}});
   ASSERT_EQ(response.status, 200) << response.body;
-  EXPECT_EQ(body_of(response)["parameters"], (json{{"k", 2.0}, {"t", 0.5}}));
+  EXPECT_EQ(body_of(response)["parameters"], (json{{"k", 2.0}, {"t", 0.5}, {"sample_time", 0.0}}));
   EXPECT_EQ(body_of(response)["position"], (json{{"x", 10.0}, {"y", 20.0}}));
   response = patch(path, {{"parameters", {{"t", nullptr}}}, {"position", nullptr}});
-  EXPECT_EQ(body_of(response)["parameters"], (json{{"k", 2.0}, {"t", 1.0}}));
+  EXPECT_EQ(body_of(response)["parameters"], (json{{"k", 2.0}, {"t", 1.0}, {"sample_time", 0.0}}));
   EXPECT_TRUE(body_of(response)["position"].is_null());
   EXPECT_EQ(problem_field(patch(path, {{"type", "gain"}}), 422), "/type");
   EXPECT_EQ(patch(path, {{"type", "pt1"}, {"name", "lag2"}}).status, 200);

@@ -37,7 +37,9 @@ TEST_F(Builtins, HasTheCoreTypesWithDesignNames) {
     std::vector<std::string> parameters;
     for (const auto& parameter : info->parameters)
       parameters.push_back(parameter.name);
-    EXPECT_EQ(parameters, type.parameters) << type.type;
+    auto with_sample_time = type.parameters;
+    with_sample_time.emplace_back(sample_time_parameter);
+    EXPECT_EQ(parameters, with_sample_time) << type.type << ": its own, then the common one";
     const auto ports = info->ports(info->default_parameters());
     std::vector<std::string> inputs;
     for (const auto& port : ports.inputs)

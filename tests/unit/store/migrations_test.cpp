@@ -22,8 +22,10 @@ using ::testing::HasSubstr;
 using testing::RawDatabase;
 using testing::TempDirectory;
 
-const std::vector<std::string> kModelTables = {"components", "connections", "models", "projects",
-                                               "schema_migrations"};
+// Every table of the latest schema.
+const std::vector<std::string> kAllTables = {
+    "components",        "connections",        "models",     "projects",
+    "schema_migrations", "simulation_results", "simulations"};
 
 std::vector<bool> applied_flags(Migrator& migrator) {
   std::vector<bool> flags;
@@ -121,7 +123,7 @@ TEST_F(store_migrator, AppliesAllRollsAllBackAndAppliesAgain) {
 
   EXPECT_EQ(migrator->up(), known);
   EXPECT_EQ(migrator->current_version(), known_migrations().back().version);
-  EXPECT_EQ(RawDatabase(path_).table_names(), kModelTables);
+  EXPECT_EQ(RawDatabase(path_).table_names(), kAllTables);
   for (const MigrationStatus& entry : migrator->status()) {
     EXPECT_TRUE(entry.applied) << entry.name;
     EXPECT_TRUE(entry.known) << entry.name;
@@ -141,7 +143,7 @@ TEST_F(store_migrator, AppliesAllRollsAllBackAndAppliesAgain) {
   }
 
   EXPECT_EQ(migrator->up(), known);
-  EXPECT_EQ(RawDatabase(path_).table_names(), kModelTables);
+  EXPECT_EQ(RawDatabase(path_).table_names(), kAllTables);
 }
 
 TEST_F(store_migrator, UpTwiceAppliesNothingTheSecondTime) {
@@ -228,7 +230,7 @@ TEST_F(store_migrator, UnknownAppliedVersionIsRefused) {
 
   // Nothing was rolled back.
   RawDatabase raw(path_);
-  EXPECT_EQ(raw.table_names(), kModelTables);
+  EXPECT_EQ(raw.table_names(), kAllTables);
   EXPECT_THAT(raw.column("SELECT max(version) FROM schema_migrations"), ElementsAre("9999"));
 
   const auto status = migrator->status();

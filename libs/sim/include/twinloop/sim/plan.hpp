@@ -20,6 +20,7 @@ struct PlannedBlock {
   std::uint32_t first_state = 0;      // into the state array
   std::uint32_t first_parameter = 0;  // into Plan::parameters
   std::uint32_t component = 0;        // index into Plan::components
+  std::uint32_t period = 1;           // runs in steps k with k % period == 0
 };
 
 // A port of the model, named "component.port". For an output, `slot` is its place in the
@@ -50,10 +51,22 @@ struct CompileOptions {
 };
 
 // Compiles a model. Throws core::Error(unprocessable): "algebraic-loop" naming the components
-// on a cycle of feedthrough connections in order, or a port/type problem; core::Error
-// (bad_request) for a step size that is not positive.
+// on a cycle of feedthrough connections in order, a port/type problem, or a sample time that is
+// not a whole multiple of the step size; core::Error (bad_request) for a step size that is not
+// positive.
 Plan compile(const std::vector<core::Component>& components,
              const std::vector<core::Connection>& connections, const TypeRegistry& registry,
              const CompileOptions& options);
+
+// The packed parameters of a compiled component (`component` indexes Plan::components) for
+// new, validated parameter values, to tune a simulation while it runs. Throws core::Error
+// (unprocessable) when the new values would change what was compiled: the ports, the sample
+// time or the size of the packed parameters.
+std::vector<double> pack_parameters(const Plan& plan, std::uint32_t component,
+                                    const TypeRegistry& registry, const core::Component& compiled,
+                                    const nlohmann::json& parameters);
+
+// The index into Plan::blocks of a component's block.
+std::uint32_t block_of(const Plan& plan, std::uint32_t component);
 
 }  // namespace twinloop::sim

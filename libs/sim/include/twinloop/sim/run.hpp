@@ -3,6 +3,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -11,6 +12,7 @@
 #include <thread>
 #include <vector>
 
+#include "twinloop/sim/latency_histogram.hpp"
 #include "twinloop/sim/simulator.hpp"
 
 namespace twinloop::sim {
@@ -18,12 +20,21 @@ namespace twinloop::sim {
 enum class RunState { created, running, paused, completed, stopped, failed };
 std::string_view to_string(RunState state);
 
+class SimulationRun;
+
 struct RunSettings {
-  std::optional<std::int64_t> last_step;         // run steps 0..last_step; nullopt: until stopped
-  double realtime_factor = 0.0;                  // 0: as fast as possible; 1: wall clock
+  std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
+  double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
+  // Paced runs sleep until this long before each deadline, then spin on the clock: less jitter
+  // for a busy core. 0: sleep until the deadline.
+  std::int64_t spin_ns = 0;
   std::vector<std::uint32_t> recorded;           // indices into Plan::signals
   std::int64_t decimation = 1;                   // record every n-th step
   std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
+  // Called once when the run has ended (completed, stopped or failed), on the thread that
+  // ended it and without the run's lock: the run may be read (statistics, recording), not
+  // changed. Also called when a run that never ended is destroyed (it is stopped first).
+  std::function<void(const SimulationRun&)> on_end;
 };
 
 struct RunStatistics {
@@ -32,7 +43,8 @@ struct RunStatistics {
   std::int64_t time_ns = 0;  // of the last computed step
   double wall_seconds = 0.0;
   std::int64_t overruns = 0;  // paced steps that started more than a step late
-  // Lateness of paced steps against their deadlines, over the most recent steps.
+  // Lateness of paced steps against their deadlines, over the whole run (LatencyHistogram's
+  // precision: quantiles at most 5 % high).
   double jitter_p50 = 0.0, jitter_p99 = 0.0, jitter_max = 0.0;
   bool recording_truncated = false;
   std::string error;
@@ -91,6 +103,9 @@ class SimulationRun {
   LiveSamples take_tap(std::uint64_t tap);
   void close_tap(std::uint64_t tap);
 
+  // Tunes a component's block (see Simulator::set_parameters) from the next step on.
+  void set_parameters(std::uint32_t component, std::vector<double> packed);
+
   RunStatistics statistics() const;
   Recording recording() const;
   const Plan& plan() const { return simulator_.plan(); }
@@ -112,6 +127,8 @@ class SimulationRun {
   static void append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals);
   bool finished() const;  // with mutex_ held
   RunStatistics statistics_locked() const;
+  bool ended_locked() const;
+  void report_end();  // without mutex_ held; calls on_end once
 
   const RunSettings settings_;
   mutable std::mutex mutex_;
@@ -123,12 +140,11 @@ class SimulationRun {
   bool truncated_ = false;
   std::string error_;
   std::int64_t overruns_ = 0;
-  std::vector<double> lateness_;  // ring of the latest paced steps' lateness, seconds
-  std::size_t lateness_next_ = 0;
-  double lateness_max_ = 0.0;
+  LatencyHistogram lateness_;  // of every paced step against its deadline
   std::chrono::steady_clock::duration wall_{};
   std::vector<Tap> taps_;
   std::uint64_t next_tap_ = 1;
+  bool end_reported_ = false;
   std::thread worker_;
 };
 

@@ -25,6 +25,10 @@ class Simulator {
   // the next step on; nullopt gives it back to its driver.
   void set_override(std::uint32_t input, std::optional<double> value);
 
+  // Replaces the packed parameters of a component's block (`component` indexes
+  // Plan::components; `packed` as pack_parameters gives them) from the next step on.
+  void set_parameters(std::uint32_t component, std::span<const double> packed);
+
   std::int64_t steps_done() const { return steps_done_; }
   // The time of the step computed last: (steps_done() - 1) * dt.
   std::int64_t time_ns() const { return (steps_done_ - 1) * plan_->step_ns; }
@@ -34,6 +38,7 @@ class Simulator {
  private:
   std::shared_ptr<const Plan> plan_;
   std::vector<std::uint32_t> input_slots_;  // the plan's, with overridden inputs redirected
+  std::vector<double> parameters_;          // the plan's, with tuned parameters replaced
   std::vector<double> signals_;             // the plan's signals, then one override per input
   std::vector<double> state_;
   std::int64_t steps_done_ = 0;

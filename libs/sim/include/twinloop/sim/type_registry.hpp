@@ -10,6 +10,10 @@
 
 namespace twinloop::sim {
 
+// Every type has this parameter (the registry adds it): the block's sample time in seconds,
+// 0 for every step.
+inline constexpr std::string_view sample_time_parameter = "sample_time";
+
 // The component types this build can simulate, by type name. Filled once at start-up, then
 // only read (safe to share between threads).
 class TypeRegistry final : public core::TypeCatalogue {

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "twinloop/core/model.hpp"
@@ -43,7 +44,26 @@ struct ComponentChanges {
   std::optional<std::optional<core::Position>> position{};  // set to nullopt to clear it
 };
 
-// Persistence of the model entities. Implementations are safe to call from many threads.
+// A simulation as kept: `document` is the API's JSON object of it without id, model_id and
+// created_at, which are columns of their own.
+struct SimulationRecord {
+  Id id = 0;
+  Id model_id = 0;
+  std::string state;  // created, running, paused, completed, stopped, failed
+  std::string document;
+  std::string created_at{};
+  std::optional<std::string> ended_at{};
+};
+
+// The samples a simulation recorded: for each time one value per signal (row-major).
+struct SimulationResults {
+  std::vector<std::string> signals;
+  std::vector<std::int64_t> time_ns;
+  std::vector<double> values;
+};
+
+// Persistence of the model entities and simulations. Implementations are safe to call from many
+// threads.
 //
 // Errors are core::Error:
 //  - conflict for a duplicate project name, model name within a project, or component name
@@ -81,6 +101,21 @@ class Store {
   // Connections that start or end at the component.
   virtual std::vector<core::Connection> connections_of(Id component_id) = 0;
   virtual bool delete_connection(Id id) = 0;
+
+  // A new simulation of a model (not_found for an unknown model).
+  virtual SimulationRecord create_simulation(Id model_id, std::string_view state,
+                                             const std::string& document) = 0;
+  // Records how a simulation ended, with its results, in one transaction. False when the
+  // simulation is no longer stored (deleted, or its model was).
+  virtual bool finish_simulation(Id id, std::string_view state, const std::string& document,
+                                 const SimulationResults& results) = 0;
+  virtual std::optional<SimulationRecord> find_simulation(Id id) = 0;
+  virtual Page<SimulationRecord> list_simulations(Id model_id, PageRequest page) = 0;
+  virtual std::optional<SimulationResults> simulation_results(Id id) = 0;
+  virtual bool delete_simulation(Id id) = 0;  // with its results
+  // Marks every simulation that never ended (its server stopped while it ran) as stopped,
+  // with `reason` as its error. Returns how many there were.
+  virtual std::int64_t stop_unfinished_simulations(std::string_view reason) = 0;
 
   // Runs `work` in one transaction on a store bound to it: everything `work` does through
   // the given store is committed together when it returns, or rolled back when it throws.
