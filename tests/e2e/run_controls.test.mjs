@@ -67,5 +67,17 @@ test('overrides, pause, a single step, resume and stop act on a running simulati
     await page.locator('.simulation-state[data-state="stopped"]').waitFor();
     await page.getByRole('heading', { name: `Recording of simulation ${simulationId}` }).waitFor();
     await page.getByRole('link', { name: 'Download CSV' }).waitFor();
+
+    // The runs are kept: a second one, then the first picked again with its recording.
+    await page.getByLabel('Open-ended').uncheck();
+    await page.getByLabel('End time (s)').fill('0.5');
+    await page.getByLabel('Real-time factor').fill('0');
+    await page.getByRole('button', { name: 'Run again', exact: true }).click();
+    await page.locator('.simulation-state[data-state="completed"]').waitFor();
+    await page.reload();
+    await page.getByText(`Simulation ${simulationId + 1} is completed`).waitFor();
+    await page.getByLabel('Show run').selectOption(String(simulationId));
+    await page.getByText(`Simulation ${simulationId} is stopped`).waitFor();
+    await page.getByRole('heading', { name: `Recording of simulation ${simulationId}` }).waitFor();
     assert.deepEqual(problems, [], 'the page logged no errors');
   }));

@@ -29,6 +29,11 @@ const stateWords: Record<Simulation['state'], string> = {
 // A long list of checkboxes costs more to draw than it helps; the filter finds the rest.
 const maxListedSignals = 100;
 
+// Waits for `promise`, or `ms` at the most.
+function withTimeout(promise: Promise<void>, ms: number): Promise<void> {
+  return Promise.race([promise, new Promise<void>((resolve) => window.setTimeout(resolve, ms))]);
+}
+
 function formatTime(seconds: number): string {
   return `${seconds.toFixed(seconds < 10 ? 3 : 2)} s`;
 }
@@ -41,12 +46,29 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
   const [openEnded, setOpenEnded] = useState(false);
   const [realtimeFactor, setRealtimeFactor] = useState('1');
   const [simulation, setSimulation] = useState<Simulation | null>(null);
+  const [runs, setRuns] = useState<Simulation[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Map<string, string>>(new Map());
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [picked, setPicked] = useState<string[]>([]);
   const [signalFilter, setSignalFilter] = useState('');
   const [recording, setRecording] = useState<{ key: string; data: AlignedData } | null>(null);
+
+  // The runs of the model are kept by the server: show the latest when the editor opens.
+  useEffect(() => {
+    let current = true;
+    api
+      .simulations(modelId)
+      .then((list) => {
+        if (!current) return;
+        setRuns(list);
+        setSimulation((shown) => shown ?? list.at(-1) ?? null);
+      })
+      .catch((caught) => current && setError(`The earlier runs could not be loaded: ${describeError(caught)}`));
+    return () => {
+      current = false;
+    };
+  }, [modelId]);
 
   const outputNames = useMemo(() => outputs.map((signal) => signal.name), [outputs]);
   const seen = useRef<Set<string>>(new Set());
@@ -70,8 +92,8 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
     (changes: Partial<Simulation>) => setSimulation((current) => (current ? { ...current, ...changes } : current)),
     [],
   );
-  const feed = useSimulationFeed(simulation?.id ?? null, plotted, merge);
   const finished = simulation !== null && finishedStates.has(simulation.state);
+  const feed = useSimulationFeed(simulation?.id ?? null, !finished, plotted, merge);
 
   const recordingKey = simulation && finished ? `${simulation.id}:${simulation.steps}:${plotted.join(',')}` : '';
   useEffect(() => {
@@ -112,6 +134,8 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
         target = await api.createSimulation(modelId, chosen);
         setRecording(null);
         setSimulation(target);
+        const created = target;
+        setRuns((list) => [...list, created]);
       } catch (caught) {
         const byPointer = problemsByPointer(caught);
         setFieldErrors(byPointer);
@@ -125,6 +149,7 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
     if (!target) return;
     setBusy(true);
     try {
+      if (action === 'start' || action === 'step') await withTimeout(feed.whenStreaming(target.id), 3000);
       const updated = await api.simulationAction(target.id, action);
       setSimulation((current) => (current && current.id === updated.id && current.steps > updated.steps ? current : updated));
     } catch (caught) {
@@ -177,7 +202,7 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
           </label>
           <small className="hint settings-hint">Real-time factor 1 runs at wall-clock pace, 0 as fast as possible.</small>
         </div>
-        <div className="run-buttons" role="group" aria-label="Run">
+        <div className="run-buttons" role="group" aria-label="Run controls">
           <button type="button" className="primary" disabled={busy || !canStart} onClick={() => void run('start')}>
             {finished ? 'Run again' : 'Start'}
           </button>
@@ -194,6 +219,29 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
             Step once
           </button>
         </div>
+        {runs.length > 1 && (
+          <label className="run-picker">
+            Show run{' '}
+            <select
+              value={simulation?.id ?? ''}
+              disabled={busy || state === 'running'}
+              onChange={(event) => {
+                setRecording(null);
+                setError(null);
+                api
+                  .simulation(Number(event.target.value))
+                  .then(setSimulation)
+                  .catch((caught) => setError(`That run could not be loaded: ${describeError(caught)}`));
+              }}
+            >
+              {runs.map((run) => (
+                <option key={run.id} value={run.id}>
+                  Simulation {run.id} of {new Date(run.created_at).toLocaleString()}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         <p className="simulation-state" role="status" aria-live="polite" data-state={state ?? 'none'}>
           {simulation ? (
             <>
