@@ -23,21 +23,30 @@ export function Plot({ signals, data, height = 220, label }: Props) {
   useEffect(() => {
     const element = container.current;
     if (!element) return;
-    const options: Options = {
-      width: Math.max(element.clientWidth, 200),
+    const options = (width: number): Options => ({
+      width,
       height,
       scales: { x: { time: false } },
       legend: { live: true },
       axes: [{ label: 'time (s)' }, {}],
       series: [{ label: 't (s)' }, ...signals.map((signal, i) => ({ label: signal, stroke: colours[i % colours.length], width: 1.5 }))],
-    };
-    const chart = new uPlot(options, latest.current, element);
-    plot.current = chart;
-    const resize = new ResizeObserver(() => chart.setSize({ width: Math.max(element.clientWidth, 200), height }));
+    });
+    // The width comes from the resize observer, not from reading clientWidth, which would force
+    // a layout of the whole page (500 nodes on the canvas) before it is first painted.
+    let chart: uPlot | null = null;
+    const resize = new ResizeObserver(([entry]) => {
+      const width = Math.max(entry?.contentRect.width ?? 0, 200);
+      if (chart) {
+        chart.setSize({ width, height });
+      } else {
+        chart = new uPlot(options(width), latest.current, element);
+        plot.current = chart;
+      }
+    });
     resize.observe(element);
     return () => {
       resize.disconnect();
-      chart.destroy();
+      chart?.destroy();
       plot.current = null;
     };
   }, [key, height]);

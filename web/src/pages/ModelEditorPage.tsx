@@ -5,6 +5,7 @@ import {
   Controls,
   ReactFlow,
   ReactFlowProvider,
+  useNodesInitialized,
   useReactFlow,
   useUpdateNodeInternals,
   type EdgeChange,
@@ -59,9 +60,24 @@ interface Loaded {
   project: Project;
   types: Map<string, ComponentType>;
   typeList: ComponentType[];
-  // Fit the view to the model only when it opens with components: xyflow would otherwise fit
-  // it to the first component added, moving the canvas under the user's hand.
-  fitOnOpen: boolean;
+  fitOnOpen: boolean; // the model opened with components
+
+}
+
+// Fits the view to the model once its components are drawn and measured. The canvas is there
+// before the model has loaded (so its first layout is of an empty page), and a model that opens
+// empty is not fitted to the first component added, which would move the canvas under the
+// user's hand.
+function FitOnOpen({ enabled }: { enabled: boolean }) {
+  const initialised = useNodesInitialized();
+  const { fitView } = useReactFlow();
+  const done = useRef(false);
+  useEffect(() => {
+    if (!enabled || !initialised || done.current) return;
+    done.current = true;
+    void fitView({ maxZoom: 1 });
+  }, [enabled, initialised, fitView]);
+  return null;
 }
 
 function nodesByIdOf(nodes: ComponentNode[]): Map<string, ComponentNode> {
@@ -359,21 +375,19 @@ function ModelEditor({ modelId }: { modelId: number }) {
       </main>
     );
   }
-  if (!loaded) {
-    return (
-      <main className="page">
-        <Loading what="the model" />
-      </main>
-    );
-  }
-
   return (
-    <main className="editor" aria-label={`Model ${loaded.model.name}`}>
+    <main className="editor" aria-label={loaded ? `Model ${loaded.model.name}` : 'Model editor'} aria-busy={!loaded}>
       <header className="editor-toolbar">
         <nav className="breadcrumbs" aria-label="Breadcrumbs">
           <Link href="/">Projects</Link> <span aria-hidden="true">/</span>{' '}
-          <Link href={`/projects/${loaded.project.id}`}>{loaded.project.name}</Link> <span aria-hidden="true">/</span>{' '}
-          <h1>{loaded.model.name}</h1>
+          {loaded ? (
+            <>
+              <Link href={`/projects/${loaded.project.id}`}>{loaded.project.name}</Link> <span aria-hidden="true">/</span>{' '}
+              <h1>{loaded.model.name}</h1>
+            </>
+          ) : (
+            <h1>…</h1>
+          )}
         </nav>
         <span className="counts">
           {nodes.length} components, {edges.length} connections
@@ -393,7 +407,13 @@ function ModelEditor({ modelId }: { modelId: number }) {
       </header>
       <ErrorMessage message={notice} />
       <div className="editor-body">
-        <Palette types={loaded.typeList} onAdd={addInView} />
+        {loaded ? (
+          <Palette types={loaded.typeList} onAdd={addInView} />
+        ) : (
+          <aside className="palette" aria-label="Component palette">
+            <Loading what="the component types" />
+          </aside>
+        )}
         <div
           className="canvas"
           ref={canvas}
@@ -418,15 +438,19 @@ function ModelEditor({ modelId }: { modelId: number }) {
             onBeforeDelete={onBeforeDelete}
             onNodeDragStop={onNodeDragStop}
             deleteKeyCode={['Delete', 'Backspace']}
-            fitView={loaded.fitOnOpen}
-            fitViewOptions={{ maxZoom: 1 }}
             minZoom={0.05}
             proOptions={{ hideAttribution: true }}
           >
             <Background />
             <Controls />
+            <FitOnOpen enabled={loaded?.fitOnOpen ?? false} />
           </ReactFlow>
-          {nodes.length === 0 && (
+          {!loaded && (
+            <div className="canvas-loading">
+              <Loading what="the model" />
+            </div>
+          )}
+          {loaded && nodes.length === 0 && (
             <p className="canvas-hint">Drag a component type from the palette onto the canvas, or press its button to add it here.</p>
           )}
         </div>
@@ -452,7 +476,9 @@ function ModelEditor({ modelId }: { modelId: number }) {
           </aside>
         )}
       </div>
-      <SimulationPanel modelId={modelId} defaultStepSize={loaded.model.step_size} outputs={outputs} inputs={inputs} />
+      {loaded && (
+        <SimulationPanel modelId={modelId} defaultStepSize={loaded.model.step_size} outputs={outputs} inputs={inputs} />
+      )}
       <ConfirmDialog
         open={confirmDelete !== null}
         title={`Delete ${confirmDelete?.data.component.name ?? ''}?`}
