@@ -13,6 +13,7 @@
 #include "simulations.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/json_text.hpp"
+#include "twinloop/core/sim_time.hpp"
 #include "twinloop/core/validation.hpp"
 #include "twinloop/sim/plan.hpp"
 
@@ -311,7 +312,7 @@ Response results(const Services& services, const Call& call) {
   text.raw("{").key("time", true).raw("[");
   for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
     if (row > 0) text.raw(",");
-    text.number(static_cast<double>(recording.time_ns[row]) * 1e-9);
+    text.number(core::to_seconds(recording.time_ns[row]));
   }
   text.raw("]").key("signals").raw("{");
   for (std::size_t i = 0; i < columns.size(); ++i) {

@@ -11,6 +11,7 @@
 #include "simulations.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/json_text.hpp"
+#include "twinloop/core/sim_time.hpp"
 
 namespace twinloop::api {
 
@@ -244,12 +245,12 @@ class SimulationStream final : public Stream {
     core::JsonText out(text);
     out.raw("{").key("type", true).string("data");
     out.key("state").string(sim::to_string(statistics.state));
-    out.key("time").number(static_cast<double>(statistics.time_ns) * 1e-9);
+    out.key("time").number(core::to_seconds(statistics.time_ns));
     out.key("steps").number(statistics.steps_done);
     out.key("t").raw("[");
     for (std::size_t row = 0; row < samples.time_ns.size(); ++row) {
       if (row > 0) out.raw(",");
-      out.number(static_cast<double>(samples.time_ns[row]) * 1e-9);
+      out.number(core::to_seconds(samples.time_ns[row]));
     }
     out.raw("]").key("values").raw("{");
     const std::size_t width = selection_.signals.size();

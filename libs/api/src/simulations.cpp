@@ -6,6 +6,7 @@
 
 #include "routes.hpp"
 #include "twinloop/core/error.hpp"
+#include "twinloop/core/sim_time.hpp"
 
 namespace twinloop::api {
 
@@ -103,7 +104,7 @@ json simulation_json(const Simulation& simulation) {
 
 json stored_document(const Simulation& simulation, const sim::RunStatistics& statistics) {
   json out{{"state", sim::to_string(statistics.state)},
-           {"time", static_cast<double>(statistics.time_ns) * 1e-9},
+           {"time", core::to_seconds(statistics.time_ns)},
            {"steps", statistics.steps_done},
            {"step_size", simulation.step_size},
            {"end_time", nullptr},

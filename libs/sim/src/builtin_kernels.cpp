@@ -76,16 +76,16 @@ BlockBehaviour sum() {
 
 BlockBehaviour integrator() {
   // Exact for an input held constant over each step (zero-order hold): y += u * dt, then
-  // clamped when limited. Parameters: initial, lower, upper (lower > upper clamps to lower;
-  // unlimited uses infinite bounds).
+  // clamped when limited. Parameters: initial (clamped, so a reset stays within the limits),
+  // lower, upper (lower > upper clamps to lower; unlimited uses infinite bounds).
   return BlockBehaviour{
       [](const json& parameters, double, std::size_t) {
         const bool limited = parameters.at("limited").get<bool>();
         const double infinity = std::numeric_limits<double>::infinity();
         const double lower = limited ? number(parameters, "lower") : -infinity;
         const double upper = limited ? number(parameters, "upper") : infinity;
-        const double initial = number(parameters, "initial");
-        return BlockSetup{{initial, lower, upper}, {std::max(lower, std::min(upper, initial))}};
+        const double initial = std::max(lower, std::min(upper, number(parameters, "initial")));
+        return BlockSetup{{initial, lower, upper}, {initial}};
       },
       [](const BlockCall& call) {
         call.outputs[0] = call.input(1) != 0.0 ? call.parameters[0] : call.state[0];

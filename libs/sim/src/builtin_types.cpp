@@ -4,6 +4,7 @@
 #include <string>
 
 #include "builtin_kernels.hpp"
+#include "library/declare.hpp"
 #include "library/library.hpp"
 #include "twinloop/sim/type_registry.hpp"
 
@@ -27,24 +28,8 @@ PortSpec real_output(std::string name, std::string description) {
   return PortSpec{std::move(name), SignalType::real, "", 0.0, false, std::move(description)};
 }
 
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt,
-                             std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = ParameterType::real;
-  spec.default_value = default_value;
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (value.get<double>() <= 0.0) return "must be greater than 0";
-  return std::nullopt;
-}
+using library::positive;
+using library::real_parameter;
 
 constexpr std::size_t max_sum_inputs = 32;
 
@@ -182,10 +167,12 @@ void register_builtin_types(TypeRegistry& registry) {
   registry.add(unit_delay(), kernels::unit_delay());
   library::register_sources(registry);
   library::register_math(registry);
+  library::register_expression(registry);
   library::register_logic(registry);
   library::register_dynamics(registry);
   library::register_motion(registry);
   library::register_plant(registry);
+  library::register_conveyor(registry);
 }
 
 }  // namespace twinloop::sim

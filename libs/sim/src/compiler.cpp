@@ -8,6 +8,7 @@
 #include <queue>
 
 #include "twinloop/core/error.hpp"
+#include "twinloop/core/sim_time.hpp"
 #include "twinloop/core/validation.hpp"
 #include "twinloop/sim/plan.hpp"
 
@@ -73,7 +74,7 @@ std::uint32_t period_of(const std::string& name, const nlohmann::json& parameter
     core::throw_unprocessable(
         fmt::format("component '{}' has a sample time of {} s, which is not a whole multiple of "
                     "the step size of {} s",
-                    name, sample_time, static_cast<double>(step_ns) * 1e-9),
+                    name, sample_time, core::to_seconds(step_ns)),
         "", "sample-time");
   }
   return static_cast<std::uint32_t>(whole);
@@ -85,7 +86,7 @@ Plan compile(const std::vector<core::Component>& components,
              const std::vector<core::Connection>& connections, const TypeRegistry& registry,
              const CompileOptions& options) {
   if (options.step_ns <= 0) core::throw_bad_request("the step size must be greater than 0");
-  const double dt = static_cast<double>(options.step_ns) * 1e-9;
+  const double dt = core::to_seconds(options.step_ns);
 
   Plan plan;
   plan.step_ns = options.step_ns;
@@ -252,7 +253,7 @@ std::vector<double> pack_parameters(const Plan& plan, std::uint32_t component,
   if (period_of(compiled.name, parameters, plan.step_ns) != block.period) {
     refuse("they change its sample time");
   }
-  const double dt = static_cast<double>(plan.step_ns) * 1e-9 * block.period;
+  const double dt = core::to_seconds(plan.step_ns) * block.period;
   BlockSetup setup = behaviour->setup(parameters, dt, after.inputs.size());
   const std::size_t end = block_index + 1 < plan.blocks.size()
                               ? plan.blocks[block_index + 1].first_parameter

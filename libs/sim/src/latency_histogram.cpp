@@ -26,8 +26,8 @@ void LatencyHistogram::add(double seconds) {
 
 double LatencyHistogram::quantile(double q) const {
   if (count_ == 0) return 0.0;
-  const auto rank = static_cast<std::int64_t>(std::ceil(std::clamp(q, 0.0, 1.0) *
-                                                        static_cast<double>(count_)));
+  const auto rank =
+      static_cast<std::int64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * static_cast<double>(count_)));
   std::int64_t seen = 0;
   for (std::size_t bucket = 0; bucket < bucket_count; ++bucket) {
     seen += buckets_[bucket];

@@ -1,4 +1,5 @@
 #include "twinloop/core/json_text.hpp"
+#include "twinloop/core/sim_time.hpp"
 #include "twinloop/sim/run.hpp"
 
 namespace twinloop::sim {
@@ -12,7 +13,7 @@ std::string recording_csv(const Recording& recording, const std::vector<std::str
   core::JsonText text(csv);
   const std::size_t width = names.size();
   for (std::size_t row = 0; row < recording.time_ns.size(); ++row) {
-    text.number(static_cast<double>(recording.time_ns[row]) * 1e-9);
+    text.number(core::to_seconds(recording.time_ns[row]));
     for (auto column : columns)
       text.raw(",").number(recording.values[row * width + column]);
     csv += '\n';

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "twinloop/core/sim_time.hpp"
+
 namespace twinloop::sim {
 
 namespace {
@@ -186,10 +188,10 @@ void SimulationRun::work() {
       }
       while (settings_.spin_ns > 0 && monotonic_ns() < deadline) {
       }
-      const double late = static_cast<double>(monotonic_ns() - deadline) * 1e-9;
+      const double late = core::to_seconds(monotonic_ns() - deadline);
       lock.lock();
       if (state_ != RunState::running) continue;
-      if (late * settings_.realtime_factor > static_cast<double>(step_ns) * 1e-9) ++overruns_;
+      if (late * settings_.realtime_factor > core::to_seconds(step_ns)) ++overruns_;
       lateness_.add(late);
     }
     try {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "twinloop/core/sim_time.hpp"
+
 namespace twinloop::sim {
 
 Simulator::Simulator(std::shared_ptr<const Plan> plan)
@@ -43,8 +45,8 @@ void Simulator::step() {
                  nullptr,
                  nullptr,
                  time_ns,
-                 static_cast<double>(time_ns) * 1e-9,
-                 static_cast<double>(plan.step_ns) * 1e-9};
+                 core::to_seconds(time_ns),
+                 core::to_seconds(plan.step_ns)};
   const double dt = call.dt;
   // A block with a longer sample time sits out the steps between its ticks, and sees its own
   // period as dt when it runs.

@@ -291,6 +291,18 @@ TEST(LogicTimer, TonWithPtBetweenSteps) {
   expect_times(trace(plan, "b.ET", 7), steps_of_ms({0, 0, 0, 10, 20, 25, 25}));
 }
 
+TEST(LogicTimer, TofAndTpWithPtBetweenSteps) {
+  // PT = 0.025 s at dt = 0.01 s. TOF: IN falls at step 3, Q holds while t - t0 < PT, that is
+  // in steps 3, 4 and 5 (0.02 < 0.025), and is FALSE from step 6 (0.03).
+  const auto off_delay = single_block("tof", {{"pt", 0.025}}, {{"IN", "1110000000"}});
+  EXPECT_EQ(run_bits(off_delay, "b.Q", 10), "1111110000");
+  expect_times(trace(off_delay, "b.ET", 8), steps_of_ms({0, 0, 0, 0, 10, 20, 25, 25}));
+  // TP: an edge at step 1 gives a pulse in steps 1, 2 and 3.
+  const auto pulse = single_block("tp", {{"pt", 0.025}}, {{"IN", "0111111111"}});
+  EXPECT_EQ(run_bits(pulse, "b.Q", 10), "0111000000");
+  expect_times(trace(pulse, "b.ET", 6), steps_of_ms({0, 0, 10, 20, 25, 25}));
+}
+
 TEST(LogicTimer, TonStartsInTheFirstStepAndPtZeroFollowsIn) {
   EXPECT_EQ(run_bits(single_block("ton", {{"pt", 0.02}}, {{"IN", "1"}}), "b.Q", 5), "00111");
   const auto immediate = single_block("ton", {{"pt", 0.0}}, {{"IN", "01101"}});

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "twinloop/core/error.hpp"
 #include "twinloop/core/validation.hpp"
 #include "twinloop/sim/simulator.hpp"
 
@@ -22,6 +23,20 @@ inline const TypeRegistry& registry() {
     return built;
   }();
   return types;
+}
+
+// The message with which `patch` over the type's defaults is refused, or "" if it is not.
+inline std::string refusal(const std::string& type, const json& patch) {
+  try {
+    core::merge_parameters(*registry().find(type), json::object(), patch);
+  } catch (const core::Error& error) {
+    return error.what();
+  }
+  return "";
+}
+
+inline bool refused(const std::string& type, const json& patch) {
+  return !refusal(type, patch).empty();
 }
 
 // A model built in code, the way the store hands it to the compiler.

@@ -16,6 +16,7 @@ namespace {
 
 using nlohmann::json;
 using testing_support::ModelBuilder;
+using testing_support::refused;
 using testing_support::registry;
 using testing_support::trace;
 
@@ -36,15 +37,6 @@ std::vector<double> response(const std::string& type, const json& parameters,
 
 double single(const std::string& type, const json& parameters, const std::vector<double>& inputs) {
   return response(type, parameters, inputs).at(0);
-}
-
-bool refused(const std::string& type, const json& patch) {
-  try {
-    core::merge_parameters(*registry().find(type), json::object(), patch);
-  } catch (const core::Error&) {
-    return true;
-  }
-  return false;
 }
 
 std::vector<std::string> names(const std::vector<core::PortSpec>& ports) {
@@ -195,6 +187,20 @@ TEST(Sources, SineMatchesTheFormula) {
   EXPECT_DOUBLE_EQ(unit[1], 1.0);
   EXPECT_NEAR(unit[2], 0.0, 1e-15);
   EXPECT_DOUBLE_EQ(unit[3], -1.0);
+}
+
+TEST(Sources, SineThroughAGainIsTheScaledSine) {
+  // y = -2.5 sin(2 pi 3 t + 1): the gain acts in the same step, so every sample matches the
+  // formula at t = k dt up to rounding (1e-12).
+  const double dt = 0.001;
+  const auto y = trace(ModelBuilder()
+                           .add("g", "gain", {{"k", -2.5}})
+                           .add("s", "sine", {{"frequency", 3.0}, {"phase", 1.0}})
+                           .connect("s.y", "g.u")
+                           .compile(dt),
+                       "g.y", 2000);
+  for (int k = 0; k < 2000; ++k)
+    ASSERT_NEAR(y[k], -2.5 * std::sin(2.0 * std::numbers::pi * 3.0 * k * dt + 1.0), 1e-12) << k;
 }
 
 TEST(Sources, PulseSwitchesAtTheExactSteps) {

@@ -6,25 +6,21 @@
 // state and the inputs with feedthrough; the update kernel then advances the state from the
 // inputs at t. Where an update needs what the output kernel computed in the same step, it
 // reads it back from the block's outputs (nothing else writes them between the two phases).
+#include <fmt/format.h>
+
 #include <array>
 #include <cmath>
 #include <cstddef>
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
+#include "twinloop/core/error.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------
 // Declarations
@@ -35,36 +31,6 @@ PortSpec real_input(std::string name, bool feedthrough, std::string description)
 
 PortSpec real_output(std::string description) {
   return PortSpec{"y", SignalType::real, "", 0.0, false, std::move(description)};
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt,
-                             std::optional<double> max = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min, max);
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (!(value.get<double>() > 0.0)) return "must be greater than 0";
-  return std::nullopt;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
 }
 
 // The longest time constant or delay a block accepts, in seconds.
@@ -235,8 +201,8 @@ ComponentTypeInfo transport_delay_type() {
       "Dead time: y(k) = u(k - n) with n = max(1, round(delay / dt)) whole steps, y = initial "
       "for the first n steps. The input has no feedthrough, so the delay is at least one step "
       "(delay 0 behaves as a unit delay). The last n inputs are kept in a ring buffer in the "
-      "block's state; n is capped at 1,000,000 samples, so with a step size below 1 ms a "
-      "delay above 1,000,000 * dt is shortened to that.",
+      "block's state of at most 1,000,000 samples: a delay of more than 1,000,000 steps is "
+      "refused when the model is compiled.",
       {real_parameter("delay", 1.0, "s", "The dead time, 0 to 1000 s, rounded to whole steps.", 0.0,
                       max_delay),
        real_parameter("initial", 0.0, "", "Output before the delayed input arrives.")},
@@ -248,28 +214,33 @@ ComponentTypeInfo transport_delay_type() {
 
 BlockBehaviour transport_delay_kernels() {
   // Parameters: n. State: the write position, then n samples, oldest at the write position.
-  return BlockBehaviour{[](const json& parameters, double dt, std::size_t) {
-                          double samples = std::round(number(parameters, "delay") / dt);
-                          samples = std::fmin(std::fmax(samples, 1.0), max_delay_samples);
-                          BlockSetup setup;
-                          setup.parameters = {samples};
-                          setup.state.assign(static_cast<std::size_t>(samples) + 1,
-                                             number(parameters, "initial"));
-                          setup.state[0] = 0.0;
-                          return setup;
-                        },
-                        [](const BlockCall& call) {
-                          const auto position = static_cast<std::size_t>(call.state[0]);
-                          call.outputs[0] = call.state[1 + position];
-                        },
-                        [](const BlockCall& call) {
-                          auto position = static_cast<std::size_t>(call.state[0]);
-                          call.state[1 + position] = call.input(0);
-                          ++position;
-                          if (position == static_cast<std::size_t>(call.parameters[0]))
-                            position = 0;
-                          call.state[0] = static_cast<double>(position);
-                        }};
+  return BlockBehaviour{
+      [](const json& parameters, double dt, std::size_t) {
+        const double delay = number(parameters, "delay");
+        const double samples = std::fmax(std::round(delay / dt), 1.0);
+        if (samples > max_delay_samples) {
+          core::throw_unprocessable(
+              fmt::format("transport_delay: parameter 'delay' of {} s is {} steps of {} s; "
+                          "at most {} steps fit (use a shorter delay or a larger step)",
+                          delay, samples, dt, max_delay_samples));
+        }
+        BlockSetup setup;
+        setup.parameters = {samples};
+        setup.state.assign(static_cast<std::size_t>(samples) + 1, number(parameters, "initial"));
+        setup.state[0] = 0.0;
+        return setup;
+      },
+      [](const BlockCall& call) {
+        const auto position = static_cast<std::size_t>(call.state[0]);
+        call.outputs[0] = call.state[1 + position];
+      },
+      [](const BlockCall& call) {
+        auto position = static_cast<std::size_t>(call.state[0]);
+        call.state[1 + position] = call.input(0);
+        ++position;
+        if (position == static_cast<std::size_t>(call.parameters[0])) position = 0;
+        call.state[0] = static_cast<double>(position);
+      }};
 }
 
 // ---- rate_limiter -----------------------------------------------------------------------

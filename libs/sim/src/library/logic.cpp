@@ -16,19 +16,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------
 // Declarations

@@ -5,19 +5,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 constexpr std::size_t max_inputs = 32;
 
@@ -35,23 +28,6 @@ PortSpec output(std::string name, SignalType type, std::string description) {
 
 PortSpec real_output(std::string description) {
   return output("y", SignalType::real, std::move(description));
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
 }
 
 // Setup of the blocks whose only parameters are reals, packed in the order given.
@@ -74,7 +50,7 @@ std::optional<std::string> valid_ops(const json& value) {
 }
 
 ComponentTypeInfo product_type() {
-  ParameterSpec ops = parameter("ops", ParameterType::string, "**",
+  ParameterSpec ops = parameter("ops", ParameterType::string, "**", "",
                                 "One operator per input, '*' multiplies by it and '/' divides "
                                 "by it; the number of operators is the number of inputs u1..un.");
   ops.check = valid_ops;
@@ -83,7 +59,7 @@ ComponentTypeInfo product_type() {
       "math",
       "Multiplies and divides its inputs: y = 1 * u1^(+-1) * ... * un^(+-1), in input order. "
       "If an input marked '/' is 0, y = `on_zero`.",
-      {ops, parameter("on_zero", ParameterType::real, 0.0,
+      {ops, parameter("on_zero", ParameterType::real, 0.0, "",
                       "Output when an input marked '/' is 0 (either sign).")},
       [](const json& parameters) {
         const auto& pattern = parameters.at("ops").get_ref<const std::string&>();
@@ -133,7 +109,7 @@ ComponentTypeInfo divide_type() {
       "divide",
       "math",
       "y = u1 / u2; when u2 is 0 (either sign), y = `on_zero`.",
-      {parameter("on_zero", ParameterType::real, 0.0, "Output when the divisor u2 is 0.")},
+      {parameter("on_zero", ParameterType::real, 0.0, "", "Output when the divisor u2 is 0.")},
       [](const json&) {
         return Ports{{real_input("u1", "The dividend."), real_input("u2", "The divisor.")},
                      {real_output("u1 / u2, or `on_zero`.")}};
@@ -174,8 +150,8 @@ ComponentTypeInfo extremum_type(const char* type, const char* description,
       type,
       "math",
       description,
-      {parameter("inputs", ParameterType::integer, 2, "The number of inputs u1..un (2 to 32).", 2.0,
-                 static_cast<double>(max_inputs))},
+      {parameter("inputs", ParameterType::integer, 2, "", "The number of inputs u1..un (2 to 32).",
+                 2.0, static_cast<double>(max_inputs))},
       [outputs](const json& parameters) {
         const auto count = parameters.at("inputs").get<std::size_t>();
         Ports ports;
@@ -223,8 +199,8 @@ ComponentTypeInfo saturation_type() {
       "math",
       "Limits the input to [lower, upper]: y = max(lower, min(upper, u)). If lower > upper, "
       "y = lower.",
-      {parameter("lower", ParameterType::real, -1.0, "The lower limit."),
-       parameter("upper", ParameterType::real, 1.0, "The upper limit.")},
+      {parameter("lower", ParameterType::real, -1.0, "", "The lower limit."),
+       parameter("upper", ParameterType::real, 1.0, "", "The upper limit.")},
       [](const json&) {
         return Ports{{real_input("u", "The input.")}, {real_output("The limited input.")}};
       }};
@@ -253,8 +229,8 @@ ComponentTypeInfo deadband_type() {
       "math",
       "Zero inside [start, end], shifted outside: y = u - end above `end`, y = u - start below "
       "`start`, else 0 (tested in that order).",
-      {parameter("start", ParameterType::real, -1.0, "The lower edge of the dead zone."),
-       parameter("end", ParameterType::real, 1.0, "The upper edge of the dead zone.")},
+      {parameter("start", ParameterType::real, -1.0, "", "The lower edge of the dead zone."),
+       parameter("end", ParameterType::real, 1.0, "", "The upper edge of the dead zone.")},
       [](const json&) {
         return Ports{{real_input("u", "The input.")},
                      {real_output("The input less the dead zone.")}};
@@ -306,7 +282,7 @@ std::optional<std::string> valid_operator(const json& value) {
 }
 
 ComponentTypeInfo compare_type() {
-  ParameterSpec op = parameter("operator", ParameterType::string, ">",
+  ParameterSpec op = parameter("operator", ParameterType::string, ">", "",
                                "The comparison u1 op u2: \"<\", \"<=\", \"==\", \"!=\", \">=\" "
                                "or \">\".");
   op.check = valid_operator;
@@ -318,7 +294,7 @@ ComponentTypeInfo compare_type() {
       "only switches off when the opposite holds against u2 shifted by h the other way "
       "(u1 <= u2 - h); in between it keeps its previous value (false before the first step). "
       "For == and != h is a tolerance: equal means |u1 - u2| <= h.",
-      {op, parameter("hysteresis", ParameterType::real, 0.0,
+      {op, parameter("hysteresis", ParameterType::real, 0.0, "",
                      "Half-width h of the band around u2 in which the output holds (>= 0).", 0.0)},
       [](const json&) {
         return Ports{{real_input("u1", "Left operand."), real_input("u2", "Right operand.")},

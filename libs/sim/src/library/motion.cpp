@@ -14,19 +14,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // ---------------------------------------------------------------------------------------
 // Declarations
@@ -48,56 +41,6 @@ PortSpec bool_output(std::string name, std::string description) {
   return output(std::move(name), SignalType::boolean, "", std::move(description));
 }
 
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min);
-}
-
-std::optional<std::string> positive(const json& value) {
-  if (!(value.get<double>() > 0.0)) return "must be greater than 0";
-  return std::nullopt;
-}
-
-// A real parameter that must be > 0 (the range's min is inclusive, so a check does it).
-ParameterSpec positive_parameter(std::string name, double default_value, std::string unit,
-                                 std::string description) {
-  ParameterSpec spec =
-      real_parameter(std::move(name), default_value, std::move(unit), std::move(description));
-  spec.check = positive;
-  return spec;
-}
-
-ParameterSpec choice_parameter(std::string name, std::string default_value, std::string description,
-                               std::string first, std::string second) {
-  ParameterSpec spec =
-      parameter(std::move(name), ParameterType::string, default_value, "", std::move(description));
-  spec.check = [first, second](const json& value) -> std::optional<std::string> {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == first || text == second) return std::nullopt;
-    return "must be \"" + first + "\" or \"" + second + "\", got \"" + text + "\"";
-  };
-  return spec;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
-}
-
 // The largest integer below which every integer is exact in a double: 2^53.
 constexpr double max_exact_integer = 9007199254740992.0;
 // The largest encoder modulo: 2^32 (a UDINT counter wraps there).
@@ -114,10 +57,9 @@ ComponentTypeInfo cylinder_type() {
       "out, `retract` alone drives in, both or neither hold the piston where it is. "
       "single_acting: `extend` drives out, otherwise the spring drives in (`retract` is "
       "ignored).",
-      {choice_parameter("kind", "double_acting",
+      {choice_parameter("kind", "double_acting", "single_acting",
                         "\"double_acting\" (two valve coils) or \"single_acting\" (one coil, "
-                        "spring return).",
-                        "double_acting", "single_acting"),
+                        "spring return)."),
        positive_parameter("stroke", 0.1, "m", "Length of the stroke (> 0)."),
        positive_parameter("time_to_extend", 1.0, "s",
                           "Time for a full stroke out, from retracted to extended (> 0)."),
@@ -126,16 +68,19 @@ ComponentTypeInfo cylinder_type() {
        real_parameter("switch_tolerance", 0.0, "m",
                       "An end sensor is on while the piston is within this distance of its end.",
                       0.0),
-       choice_parameter("initial", "retracted",
-                        "Position at the start: \"retracted\" (0) or \"extended\" (stroke).",
-                        "retracted", "extended")},
+       choice_parameter("initial", "retracted", "extended",
+                        "Position at the start: \"retracted\" (0) or \"extended\" (stroke).")},
       [](const json&) {
         return Ports{
             {command_input("extend", "Valve coil: drive the piston out."),
              command_input("retract", "Valve coil: drive the piston in (double_acting only).")},
             {output("position", SignalType::real, "m", "Piston position, 0 (in) to stroke (out)."),
-             bool_output("extended", "End sensor: position >= stroke - switch_tolerance."),
-             bool_output("retracted", "End sensor: position <= switch_tolerance."),
+             bool_output("extended",
+                         "End sensor: position >= stroke - switch_tolerance (less 1e-9 * "
+                         "stroke for rounding)."),
+             bool_output("retracted",
+                         "End sensor: position <= switch_tolerance (plus 1e-9 * "
+                         "stroke for rounding)."),
              bool_output("moving", "The position changed in the step that led to this one.")}};
       }};
 }
@@ -234,13 +179,6 @@ ComponentTypeInfo encoder_type() {
 // ---------------------------------------------------------------------------------------
 // Kernels
 
-bool is_true(double signal) {
-  return signal != 0.0;
-}
-double signal_of(bool value) {
-  return value ? 1.0 : 0.0;
-}
-
 // Moves (x, v) for `time` towards the speed `target`, with the speed changing at `rate` (0:
 // at once), integrating exactly for the piecewise-constant acceleration.
 void ramp_speed(double& x, double& v, double target, double rate, double time) {
@@ -273,10 +211,14 @@ BlockSetup cylinder_setup(const json& parameters, double, std::size_t) {
                     {extended ? stroke : 0.0, 0.0}};
 }
 
+// The position is a sum of one travel per step, so it carries rounding; a sensor counts a
+// position within this fraction of the stroke of its switching point as reached.
+constexpr double sensor_slack = 1e-9;
+
 void cylinder_output(const BlockCall& call) {
   const double x = call.state[0];
   const double stroke = call.parameters[1];
-  const double tolerance = call.parameters[4];
+  const double tolerance = call.parameters[4] + sensor_slack * stroke;
   call.outputs[0] = x;
   call.outputs[1] = signal_of(x >= stroke - tolerance);
   call.outputs[2] = signal_of(x <= tolerance);
@@ -432,7 +374,9 @@ bool move_towards(double& x, double& v, double goal, const AxisLimits& limits, d
     if (braking >= distance * (1.0 - braking_band)) {
       // Brake onto the goal; the deceleration needed is within the band of the limit.
       duration = 2.0 * distance / speed;
-      if (duration <= time) {
+      // Rounding in the summed travel must not postpone an arrival due at the end of this
+      // step to the next one.
+      if (duration <= time * (1.0 + braking_band)) {
         x = goal;
         v = 0.0;
         return true;

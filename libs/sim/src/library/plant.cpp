@@ -17,19 +17,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 constexpr const char* category = "devices";
 
@@ -47,57 +40,6 @@ PortSpec bool_output(std::string name, std::string description) {
 
 PortSpec real_output(std::string name, std::string unit, std::string description) {
   return port(std::move(name), SignalType::real, std::move(unit), false, std::move(description));
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt,
-                             std::optional<double> max = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min, max);
-}
-
-// A real parameter that must be greater than 0.
-ParameterSpec positive_parameter(std::string name, double default_value, std::string unit,
-                                 std::string description) {
-  ParameterSpec spec =
-      real_parameter(std::move(name), default_value, std::move(unit), std::move(description), 0.0);
-  spec.check = [](const json& value) -> std::optional<std::string> {
-    if (value.get<double>() > 0.0) return std::nullopt;
-    return "must be greater than 0";
-  };
-  return spec;
-}
-
-ParameterSpec bool_parameter(std::string name, bool default_value, std::string description) {
-  return parameter(std::move(name), ParameterType::boolean, default_value, "",
-                   std::move(description));
-}
-
-// A string parameter that takes one of two words.
-ParameterSpec choice_parameter(std::string name, std::string first, std::string second,
-                               std::string description) {
-  ParameterSpec spec =
-      parameter(std::move(name), ParameterType::string, first, "", std::move(description));
-  spec.check = [first, second](const json& value) -> std::optional<std::string> {
-    const auto& text = value.get_ref<const std::string&>();
-    if (text == first || text == second) return std::nullopt;
-    return "must be \"" + first + "\" or \"" + second + "\", got \"" + text + "\"";
-  };
-  return spec;
 }
 
 // The raw values of an analog input card: a 32-bit integer.
@@ -320,18 +262,6 @@ ComponentTypeInfo heater() {
 
 // ---------------------------------------------------------------------------------------
 // Kernels
-
-bool is_true(double signal) {
-  return signal != 0.0;
-}
-
-double signal_of(bool value) {
-  return value ? 1.0 : 0.0;
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
-}
 
 double flag(const json& parameters, const char* name) {
   return signal_of(parameters.at(name).get<bool>());

@@ -6,19 +6,12 @@
 #include <optional>
 #include <string>
 
+#include "declare.hpp"
 #include "library.hpp"
 
 namespace twinloop::sim::library {
 
 namespace {
-
-using core::ComponentTypeInfo;
-using core::ParameterSpec;
-using core::ParameterType;
-using core::Ports;
-using core::PortSpec;
-using core::SignalType;
-using nlohmann::json;
 
 // Times given in seconds are held in whole nanoseconds, like `step` does; limiting them to
 // 1e6 s (11.6 days) keeps every such value an integer below 2^53, so it is exact as a double.
@@ -28,31 +21,6 @@ constexpr double max_seed = 9007199254740991.0;
 
 PortSpec real_output(std::string name, std::string description) {
   return PortSpec{std::move(name), SignalType::real, "", 0.0, false, std::move(description)};
-}
-
-ParameterSpec parameter(std::string name, ParameterType type, json default_value, std::string unit,
-                        std::string description, std::optional<double> min = std::nullopt,
-                        std::optional<double> max = std::nullopt) {
-  ParameterSpec spec;
-  spec.name = std::move(name);
-  spec.data_type = type;
-  spec.default_value = std::move(default_value);
-  spec.unit = std::move(unit);
-  spec.min = min;
-  spec.max = max;
-  spec.description = std::move(description);
-  return spec;
-}
-
-ParameterSpec real_parameter(std::string name, double default_value, std::string unit,
-                             std::string description, std::optional<double> min = std::nullopt,
-                             std::optional<double> max = std::nullopt) {
-  return parameter(std::move(name), ParameterType::real, default_value, std::move(unit),
-                   std::move(description), min, max);
-}
-
-double number(const json& parameters, const char* name) {
-  return parameters.at(name).get<double>();
 }
 
 // A time in seconds as whole nanoseconds (an integral double).
