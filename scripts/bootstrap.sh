@@ -10,6 +10,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libmuparser-dev
   clang-format wrk
+  chromium
 )
 # Node.js and npm build the web assets; a machine that already has them (any source) keeps them.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

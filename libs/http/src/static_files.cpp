@@ -52,6 +52,14 @@ bool is_handler_path(std::string_view path) {
   return starts_with_segment(path, "/api") || path == "/healthz" || path == "/metrics";
 }
 
+// A path the web app routes itself (/projects/3): no file extension in its last segment and
+// no trailing slash, so a missing script or stylesheet still ends in a 404.
+bool is_client_route(std::string_view path) {
+  if (path.ends_with('/')) return false;
+  const std::string_view last_segment = path.substr(path.rfind('/') + 1);
+  return last_segment.find('.') == std::string_view::npos;
+}
+
 bool leaves_root(std::string_view path) {
   if (path.find('\0') != std::string_view::npos) return true;
   std::size_t begin = 0;
@@ -106,16 +114,26 @@ std::optional<api::Response> StaticFiles::serve(std::string_view method,
     return redirect;
   }
   if (path->ends_with('/')) file += "index.html";
-  if (!std::filesystem::is_regular_file(file, error)) return std::nullopt;
+  if (!std::filesystem::is_regular_file(file, error)) {
+    if (!is_client_route(*path)) return std::nullopt;
+    file = root_ / "index.html";
+    if (!std::filesystem::is_regular_file(file, error)) return std::nullopt;
+  }
   std::optional<std::string> content = read_file(file);
   if (!content) return std::nullopt;
 
   api::Response response;
   response.content_type = content_type_for_extension(file.extension().native());
   response.body = std::move(*content);
-  // index.html names the hashed asset files of the current build, so it must be revalidated.
-  response.headers.emplace_back(
-      "Cache-Control", file.filename() == "index.html" ? "no-cache" : "public, max-age=3600");
+  // index.html names the hashed asset files of the current build, so it must be revalidated;
+  // a file under /assets/ has its content hash in its name, so it never changes.
+  std::string_view cache_control = "public, max-age=3600";
+  if (file.filename() == "index.html") {
+    cache_control = "no-cache";
+  } else if (path->starts_with("/assets/")) {
+    cache_control = "public, max-age=31536000, immutable";
+  }
+  response.headers.emplace_back("Cache-Control", cache_control);
   response.route = kRoute;
   return response;
 }

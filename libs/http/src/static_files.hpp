@@ -16,8 +16,9 @@ class StaticFiles {
   explicit StaticFiles(std::filesystem::path root);
 
   // The file, a redirect from a directory to its slash form, or a 404 for a path that tries
-  // to leave the directory; nullopt when the request is for the request handler instead
-  // (another method, an API path, or no such file).
+  // to leave the directory. A path with no such file and no extension (a route of the web
+  // app, /models/4) gets the root's index.html, when there is one. nullopt when the request
+  // is for the request handler instead (another method, an API path, or no such file).
   std::optional<api::Response> serve(std::string_view method, std::string_view target) const;
 
  private:

@@ -72,6 +72,7 @@ class StaticFilesServerTest : public ::testing::Test {
     write(root_ / "assets" / "app.js", "console.log(1);");
     write(root_ / "assets" / "style.css", "body{}");
     write(root_ / "docs" / "index.html", "<h1>API docs</h1>");
+    write(root_ / "docs" / "swagger.js", "swagger();");
     write(root_ / "api" / "v1" / "projects", "a file where the API lives");
     write(root_ / "healthz", "a file named healthz");
     write(root_ / "metrics", "a file named metrics");
@@ -114,14 +115,35 @@ TEST_F(StaticFilesServerTest, RootServesIndexHtmlThatIsAlwaysRevalidated) {
   EXPECT_TRUE(handler_.requests().empty());
 }
 
-TEST_F(StaticFilesServerTest, AssetsHaveTheirContentTypeAndAreCached) {
+TEST_F(StaticFilesServerTest, HashedAssetsHaveTheirContentTypeAndAreCachedForever) {
   const Reply script = request("GET", "/assets/app.js");
   const Reply style = request("GET", "/assets/style.css?v=3");
   EXPECT_EQ(script.body, "console.log(1);");
   EXPECT_EQ(script.header("Content-Type"), "text/javascript; charset=utf-8");
-  EXPECT_EQ(script.header("Cache-Control"), "public, max-age=3600");
+  EXPECT_EQ(script.header("Cache-Control"), "public, max-age=31536000, immutable");
   EXPECT_EQ(style.body, "body{}");
   EXPECT_EQ(style.header("Content-Type"), "text/css; charset=utf-8");
+}
+
+TEST_F(StaticFilesServerTest, FilesOutsideAssetsAreCachedForAnHour) {
+  EXPECT_EQ(request("GET", "/docs/swagger.js").header("Cache-Control"), "public, max-age=3600");
+}
+
+TEST_F(StaticFilesServerTest, ClientRoutesOfTheWebAppGetIndexHtml) {
+  for (const char* target : {"/projects", "/projects/3", "/models/4?tab=simulation"}) {
+    const Reply reply = request("GET", target);
+    EXPECT_EQ(reply.status, 200) << target;
+    EXPECT_EQ(reply.body, "<h1>twinloop</h1>") << target;
+    EXPECT_EQ(reply.header("Cache-Control"), "no-cache") << target;
+  }
+  EXPECT_TRUE(handler_.requests().empty());
+}
+
+TEST_F(StaticFilesServerTest, WithoutIndexHtmlClientRoutesGoToTheHandler) {
+  std::filesystem::remove(root_ / "index.html");
+  request("GET", "/projects/3");
+  ASSERT_EQ(handler_.requests().size(), 1u);
+  EXPECT_EQ(handler_.requests()[0].target, "/projects/3");
 }
 
 TEST_F(StaticFilesServerTest, PercentEncodedNamesAreDecoded) {
@@ -152,9 +174,11 @@ TEST_F(StaticFilesServerTest, DocsRedirectsToItsSlashForm) {
 TEST_F(StaticFilesServerTest, MissingFilesGoToTheHandler) {
   request("GET", "/nothing-here.js");
   request("GET", "/assets/");
-  ASSERT_EQ(handler_.requests().size(), 2u);
+  request("GET", "/assets/gone-1234.css");
+  ASSERT_EQ(handler_.requests().size(), 3u);
   EXPECT_EQ(handler_.requests()[0].target, "/nothing-here.js");
   EXPECT_EQ(handler_.requests()[1].target, "/assets/");
+  EXPECT_EQ(handler_.requests()[2].target, "/assets/gone-1234.css");
 }
 
 TEST_F(StaticFilesServerTest, ApiHealthAndMetricsPathsAlwaysGoToTheHandler) {
