@@ -33,6 +33,7 @@ struct RunConfig {
   double end_time = 0.0;
   std::optional<double> step_size;  // default: the model's
   double realtime_factor = 0.0;
+  int realtime_priority = 0;
   std::vector<std::string> record;  // empty: every output
   std::string output_file;          // empty or "-": standard output
 };

@@ -123,6 +123,10 @@ int main(int argc, char** argv) {
                   "Real-time factor: 0 as fast as possible, 1 wall clock")
       ->check(CLI::Range(0.0, 1e6))
       ->capture_default_str();
+  run->add_option("--priority", run_config.realtime_priority,
+                  "SCHED_FIFO priority 1..99 for a paced run (0: normal)")
+      ->check(CLI::Range(0, 99))
+      ->capture_default_str();
   run->add_option("--record", run_config.record, "Signals to record (default: every output)")
       ->delimiter(',');
   run->add_option("--out", run_config.output_file, "CSV file to write (default: standard output)");

@@ -73,6 +73,7 @@ int run_model(const RunConfig& config) {
   sim::RunSettings settings;
   settings.last_step = std::llround(config.end_time / *step_size);
   settings.realtime_factor = config.realtime_factor;
+  settings.realtime_priority = config.realtime_priority;
   std::vector<std::string> names;
   for (std::uint32_t index = 0; index < plan->signals.size(); ++index) {
     const auto& name = plan->signals[index].name;
@@ -112,6 +113,8 @@ int run_model(const RunConfig& config) {
   std::cerr << fmt::format("{}: {} steps of {} s in {:.3f} s wall time{}\n", model.name,
                            statistics.steps_done, *step_size, statistics.wall_seconds,
                            statistics.recording_truncated ? " (recording truncated)" : "");
+  if (!statistics.end_reason.empty()) std::cerr << "ended early: " << statistics.end_reason << '\n';
+  if (!statistics.warning.empty()) std::cerr << "warning: " << statistics.warning << '\n';
   return 0;
 }
 

@@ -286,6 +286,8 @@ TEST_F(Simulations, BadSettingsAreRefusedNamingTheField) {
       {{{"realtime_factor", -2.0}}, 422, "/realtime_factor"},
       {{{"decimation", 0}}, 422, "/decimation"},
       {{{"spin", 0.5}}, 422, "/spin"},
+      {{{"realtime_priority", 100}}, 422, "/realtime_priority"},
+      {{{"realtime_priority", 1.5}}, 422, "/realtime_priority"},
       {{{"spin", -0.001}}, 422, "/spin"},
       {{{"decimation", 1.5}}, 422, "/decimation"},
       {{{"record", {"nope.y"}}}, 422, "/record/0"},

@@ -39,7 +39,8 @@ double non_negative(const FieldReader& fields, std::string_view name, double fal
 std::shared_ptr<Simulation> create_simulation(const Services& services, const core::Model& model,
                                               const json& body) {
   const FieldReader fields(body);
-  fields.allow_only({"step_size", "end_time", "realtime_factor", "spin", "record", "decimation"});
+  fields.allow_only({"step_size", "end_time", "realtime_factor", "spin", "realtime_priority",
+                     "record", "decimation"});
   auto simulation = std::make_shared<Simulation>();
   simulation->model_id = model.id;
 
@@ -78,6 +79,15 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
   }
   settings.spin_ns = std::llround(spin * 1e9);
   simulation->spin = spin;
+  if (const auto priority = fields.nullable_number("realtime_priority"); priority && *priority) {
+    if (!(**priority >= 0 && **priority <= 99) || **priority != std::floor(**priority)) {
+      core::throw_unprocessable(
+          "'realtime_priority' is a SCHED_FIFO priority from 1 to 99, or 0 for normal",
+          "/realtime_priority");
+    }
+    settings.realtime_priority = static_cast<int>(**priority);
+  }
+  simulation->realtime_priority = settings.realtime_priority;
   if (const auto decimation = fields.nullable_number("decimation"); decimation && *decimation) {
     if (**decimation < 1 || **decimation != std::floor(**decimation) || **decimation > 1e9) {
       core::throw_unprocessable("'decimation' must be a whole number of at least 1", "/decimation");

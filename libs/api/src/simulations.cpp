@@ -110,6 +110,7 @@ json stored_document(const Simulation& simulation, const sim::RunStatistics& sta
            {"end_time", nullptr},
            {"realtime_factor", simulation.realtime_factor},
            {"spin", simulation.spin},
+           {"realtime_priority", simulation.realtime_priority},
            {"record", simulation.recorded},
            {"decimation", simulation.decimation},
            {"wall_time", statistics.wall_seconds},
@@ -122,6 +123,7 @@ json stored_document(const Simulation& simulation, const sim::RunStatistics& sta
   if (simulation.end_time) out["end_time"] = *simulation.end_time;
   if (!statistics.error.empty()) out["error"] = statistics.error;
   if (!statistics.end_reason.empty()) out["end_reason"] = statistics.end_reason;
+  if (!statistics.warning.empty()) out["warning"] = statistics.warning;
   std::lock_guard lock(simulation.tuning_mutex);
   out["overrides"] = simulation.overrides;
   out["parameters"] = simulation.tuned;

@@ -29,6 +29,7 @@ struct Simulation {
   std::optional<double> end_time;
   double realtime_factor = 0.0;
   double spin = 0.0;
+  int realtime_priority = 0;
   std::int64_t decimation = 1;
   std::vector<std::string> recorded;  // signal names, in recording order
   std::string created_at;

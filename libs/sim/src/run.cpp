@@ -1,8 +1,12 @@
 #include "twinloop/sim/run.hpp"
 
+#include <fmt/format.h>
+#include <pthread.h>
+#include <sched.h>
 #include <time.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "twinloop/core/sim_time.hpp"
 
@@ -161,6 +165,14 @@ void SimulationRun::set_parameters(std::uint32_t component, std::vector<double> 
 void SimulationRun::work() {
   const std::int64_t step_ns = simulator_.plan().step_ns;
   std::unique_lock lock(mutex_);
+  if (settings_.realtime_priority > 0) {
+    sched_param priority{};
+    priority.sched_priority = settings_.realtime_priority;
+    if (const int refused = pthread_setschedparam(pthread_self(), SCHED_FIFO, &priority)) {
+      warning_ = fmt::format("runs at normal priority: real-time priority {} was refused ({})",
+                             settings_.realtime_priority, std::strerror(refused));
+    }
+  }
   // Deadlines count from the step at which pacing (re)started, so a pause does not make the
   // run race to catch up afterwards.
   std::int64_t paced_from_step = simulator_.steps_done();
@@ -311,6 +323,7 @@ RunStatistics SimulationRun::statistics_locked() const {
   statistics.recording_truncated = truncated_;
   statistics.error = error_;
   statistics.end_reason = simulator_.events().end_reason();
+  statistics.warning = warning_;
   return statistics;
 }
 

@@ -492,3 +492,21 @@ TEST(BlockInstances, ABlockEndsTheRunCleanlyAtTheStepItAsks) {
 
 }  // namespace
 }  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+TEST(RealtimePriority, APacedRunUnderSchedFifoCompletesOrSaysWhyNot) {
+  RunSettings settings;
+  settings.last_step = 50;
+  settings.realtime_factor = 1.0;
+  settings.realtime_priority = 10;
+  SimulationRun run(clock_plan(), settings);
+  run.start();
+  EXPECT_EQ(run.wait_until_ended(), RunState::completed);
+  const auto warning = run.statistics().warning;
+  EXPECT_TRUE(warning.empty() || warning.find("refused") != std::string::npos) << warning;
+}
+
+}  // namespace
+}  // namespace twinloop::sim

@@ -28,6 +28,10 @@ struct RunSettings {
   // Paced runs sleep until this long before each deadline, then spin on the clock: less jitter
   // for a busy core. 0: sleep until the deadline.
   std::int64_t spin_ns = 0;
+  // 1..99: the worker runs under SCHED_FIFO at this priority, so that other work on the
+  // machine does not delay its steps (needs CAP_SYS_NICE or an rtprio limit; when refused, the
+  // run goes on at normal priority and says so in RunStatistics::warning). 0: normal.
+  int realtime_priority = 0;
   std::vector<std::uint32_t> recorded;           // indices into Plan::signals
   std::int64_t decimation = 1;                   // record every n-th step
   std::size_t max_recorded_values = 10'000'000;  // beyond this recording stops (truncated)
@@ -49,6 +53,7 @@ struct RunStatistics {
   bool recording_truncated = false;
   std::string error;
   std::string end_reason;  // why a block ended the run before its end time, if one did
+  std::string warning;     // something the run could not do as asked, such as its priority
 };
 
 // Samples of tapped signals since they were last taken (see SimulationRun::open_tap), with
@@ -140,6 +145,7 @@ class SimulationRun {
   Recording recording_;
   bool truncated_ = false;
   std::string error_;
+  std::string warning_;
   std::int64_t overruns_ = 0;
   LatencyHistogram lateness_;  // of every paced step against its deadline
   std::chrono::steady_clock::duration wall_{};
