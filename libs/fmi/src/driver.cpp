@@ -1,0 +1,192 @@
+#include "twinloop/fmi/driver.hpp"
+
+#include <fmt/format.h>
+
+#include <cmath>
+
+#include "drivers.hpp"
+#include "instance_support.hpp"
+
+namespace twinloop::fmi {
+
+std::string_view to_string(Status status) {
+  switch (status) {
+    case Status::ok: return "OK";
+    case Status::warning: return "Warning";
+    case Status::discard: return "Discard";
+    case Status::error: return "Error";
+    case Status::fatal: return "Fatal";
+    case Status::pending: return "Pending";
+  }
+  return "?";
+}
+
+FmuError::FmuError(std::string detail, std::string function, Status status, double time)
+    : core::Error(core::ErrorKind::unprocessable, std::move(detail), {}, "fmu-failed"),
+      function_(std::move(function)),
+      status_(status),
+      time_(time) {}
+
+void LogContext::record(Status status, const char* category, std::string_view message) {
+  if (status >= Status::warning && status != Status::pending) last_problem.assign(message);
+  if (sink) sink(LogMessage{instance, status, category != nullptr ? category : "", message});
+}
+
+std::string LogContext::take_problem() {
+  if (last_problem.empty()) return {};
+  std::string quoted = fmt::format(" (the FMU logged: {})", last_problem);
+  last_problem.clear();
+  return quoted;
+}
+
+FmuError call_failed(LogContext& log, std::string_view function, Status status, double time) {
+  return FmuError(fmt::format("FMU instance \"{}\": {} returned {} at t = {}{}", log.instance,
+                              function, to_string(status), time, log.take_problem()),
+                  std::string(function), status, time);
+}
+
+namespace {
+
+[[noreturn]] void bad_parameter(const std::string& name, const std::string& problem) {
+  core::throw_unprocessable(fmt::format("parameter \"{}\": {}", name, problem),
+                            "/parameters/" + core::json_pointer_token(name));
+}
+
+bool integral_type(VariableType type) {
+  switch (type) {
+    case VariableType::float32:
+    case VariableType::float64:
+    case VariableType::boolean:
+    case VariableType::string:
+    case VariableType::binary:
+    case VariableType::clock: return false;
+    default: return true;
+  }
+}
+
+std::pair<double, double> range_of(VariableType type, FmiVersion version) {
+  switch (type) {
+    case VariableType::int8: return {-128.0, 127.0};
+    case VariableType::uint8: return {0.0, 255.0};
+    case VariableType::int16: return {-32768.0, 32767.0};
+    case VariableType::uint16: return {0.0, 65535.0};
+    case VariableType::int32: return {-2147483648.0, 2147483647.0};
+    case VariableType::uint32: return {0.0, 4294967295.0};
+    case VariableType::uint64: return {0.0, 18446744073709551615.0};
+    case VariableType::enumeration:
+      if (version == FmiVersion::fmi2) return {-2147483648.0, 2147483647.0};
+      return {-9223372036854775808.0, 9223372036854775807.0};
+    case VariableType::float32:
+      return {-static_cast<double>(std::numeric_limits<float>::max()),
+              static_cast<double>(std::numeric_limits<float>::max())};
+    case VariableType::boolean: return {0.0, 1.0};
+    default: return {-INFINITY, INFINITY};
+  }
+}
+
+std::string decode_hex(const std::string& name, const std::string& hex) {
+  if (hex.size() % 2 != 0) bad_parameter(name, "a Binary value needs an even number of hex digits");
+  std::string bytes;
+  for (std::size_t i = 0; i < hex.size(); i += 2) {
+    unsigned value = 0;
+    for (std::size_t j = i; j < i + 2; ++j) {
+      const char c = hex[j];
+      value <<= 4;
+      if (c >= '0' && c <= '9') {
+        value |= static_cast<unsigned>(c - '0');
+      } else if (c >= 'a' && c <= 'f') {
+        value |= static_cast<unsigned>(c - 'a' + 10);
+      } else if (c >= 'A' && c <= 'F') {
+        value |= static_cast<unsigned>(c - 'A' + 10);
+      } else {
+        bad_parameter(name, fmt::format("\"{}\" is not hexadecimal", hex));
+      }
+    }
+    bytes += static_cast<char>(value);
+  }
+  return bytes;
+}
+
+}  // namespace
+
+CheckedParameter check_parameter(const ModelDescription& description, const std::string& name,
+                                 const StartValue& value) {
+  const Variable* variable = description.find(name);
+  if (variable == nullptr) {
+    bad_parameter(name, fmt::format("the FMU \"{}\" has no variable of that name",
+                                    description.model_name));
+  }
+  if (variable->causality != Causality::parameter) {
+    bad_parameter(name, fmt::format("its causality is {}; only parameters can be set",
+                                    to_string(variable->causality)));
+  }
+  if (variable->variability == Variability::constant) {
+    bad_parameter(name, "it is a constant");
+  }
+  if (variable->initial == Initial::calculated) bad_parameter(name, "it is calculated by the FMU");
+  CheckedParameter checked;
+  checked.variable = variable;
+  if (variable->type == VariableType::clock) bad_parameter(name, "Clock variables cannot be set");
+  if (variable->type == VariableType::string || variable->type == VariableType::binary) {
+    const auto* text = std::get_if<std::string>(&value);
+    if (text == nullptr || variable->element_count() != 1) {
+      bad_parameter(name, fmt::format("expected a text value for this {} parameter",
+                                      to_string(variable->type)));
+    }
+    checked.text = variable->type == VariableType::binary ? decode_hex(name, *text) : *text;
+    return checked;
+  }
+  if (const auto* number = std::get_if<double>(&value)) {
+    checked.numbers.push_back(*number);
+  } else if (const auto* numbers = std::get_if<std::vector<double>>(&value)) {
+    checked.numbers = *numbers;
+  } else {
+    bad_parameter(name, fmt::format("expected a number for this {} parameter",
+                                    to_string(variable->type)));
+  }
+  if (checked.numbers.size() != variable->element_count()) {
+    bad_parameter(name, fmt::format("expected {} values, got {}", variable->element_count(),
+                                    checked.numbers.size()));
+  }
+  const auto [low, high] = range_of(variable->type, description.version);
+  for (const double number : checked.numbers) {
+    if (std::isnan(number) && variable->type != VariableType::float32 &&
+        variable->type != VariableType::float64) {
+      bad_parameter(name, "NaN is not a value of this type");
+    }
+    if (variable->type == VariableType::boolean && number != 0.0 && number != 1.0) {
+      bad_parameter(name, fmt::format("a Boolean takes 0 or 1, got {}", number));
+    }
+    if (integral_type(variable->type) && number != std::floor(number)) {
+      bad_parameter(name, fmt::format("a {} takes whole numbers, got {}",
+                                      to_string(variable->type), number));
+    }
+    if (number < low || number > high) {
+      bad_parameter(name, fmt::format("{} is outside the range of {}", number,
+                                      to_string(variable->type)));
+    }
+    if (variable->min && number < *variable->min) {
+      bad_parameter(name, fmt::format("{} is below its minimum {}", number, *variable->min));
+    }
+    if (variable->max && number > *variable->max) {
+      bad_parameter(name, fmt::format("{} is above its maximum {}", number, *variable->max));
+    }
+  }
+  return checked;
+}
+
+std::unique_ptr<Driver> make_driver(std::shared_ptr<const Fmu> fmu, const DriverOptions& options) {
+  const Interface interface = options.interface.value_or(fmu->preferred_interface());
+  fmu->binary(interface);  // refuses an interface the FMU lacks
+  for (const auto& [name, value] : options.parameters) {
+    check_parameter(fmu->description(), name, value);
+  }
+  if (fmu->description().version == FmiVersion::fmi2) {
+    return interface == Interface::co_simulation ? make_fmi2_co_simulation(std::move(fmu), options)
+                                                 : make_fmi2_model_exchange(std::move(fmu), options);
+  }
+  return interface == Interface::co_simulation ? make_fmi3_co_simulation(std::move(fmu), options)
+                                               : make_fmi3_model_exchange(std::move(fmu), options);
+}
+
+}  // namespace twinloop::fmi
