@@ -53,7 +53,7 @@ class ZipError {
 
 ZipArchive open_source(zip_source_t* source, ZipError& error) {
   if (source == nullptr) refuse("it cannot be read: " + error.text());
-  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY | ZIP_CHECKCONS, error.get());
+  zip_t* archive = zip_open_from_source(source, ZIP_RDONLY, error.get());
   if (archive == nullptr) {
     zip_source_free(source);
     refuse("it is not a valid zip archive: " + error.text());

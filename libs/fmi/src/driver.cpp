@@ -158,7 +158,7 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
       bad_parameter(name, fmt::format("a Boolean takes 0 or 1, got {}", number));
     }
     if (integral_type(variable->type) && number != std::floor(number)) {
-      bad_parameter(name, fmt::format("a {} takes whole numbers, got {}",
+      bad_parameter(name, fmt::format("{} takes whole numbers, got {}",
                                       to_string(variable->type), number));
     }
     if (number < low || number > high) {

@@ -487,28 +487,18 @@ class Parser {
     check_value_references();
   }
 
+  // FMI 3 value references are unique; FMI 2 ones are unique per base type only, and
+  // variables of one type may share one as aliases.
   void check_value_references() {
-    // FMI 3 value references are unique; FMI 2 ones may be shared by aliases of one type.
+    if (!fmi3_) return;
     std::unordered_map<std::uint32_t, std::size_t> owners;
     for (std::size_t index = 0; index < description_.variables.size(); ++index) {
       const Variable& variable = description_.variables[index];
       const auto [found, inserted] = owners.emplace(variable.value_reference, index);
       if (inserted) continue;
-      const Variable& first = description_.variables[found->second];
-      if (fmi3_) {
-        fail(nodes_[index], fmt::format("variables \"{}\" and \"{}\" share valueReference {}",
-                                        first.name, variable.name, variable.value_reference));
-      }
-      const auto base = [](VariableType type) {
-        return type == VariableType::enumeration ? VariableType::int32 : type;
-      };
-      if (base(first.type) != base(variable.type)) {
-        fail(nodes_[index],
-             fmt::format("variables \"{}\" ({}) and \"{}\" ({}) share valueReference {} but not "
-                         "their type",
-                         first.name, to_string(first.type), variable.name,
-                         to_string(variable.type), variable.value_reference));
-      }
+      fail(nodes_[index], fmt::format("variables \"{}\" and \"{}\" share valueReference {}",
+                                      description_.variables[found->second].name, variable.name,
+                                      variable.value_reference));
     }
   }
 
