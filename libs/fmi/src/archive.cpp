@@ -79,7 +79,8 @@ std::optional<fs::path> safe_relative_path(std::string name) {
     const std::string_view component = rest.substr(0, slash);
     rest = slash == std::string_view::npos ? std::string_view{} : rest.substr(slash + 1);
     if (component.empty() || component == ".") continue;
-    if (component == "..") refuse(fmt::format("entry \"{}\" leads out of the FMU with \"..\"", name));
+    if (component == "..")
+      refuse(fmt::format("entry \"{}\" leads out of the FMU with \"..\"", name));
     relative /= fs::path(std::string(component));
   }
   if (relative.empty()) return std::nullopt;
@@ -113,10 +114,10 @@ std::vector<Entry> checked_entries(zip_t* archive, const ArchiveLimits& limits) 
     entry.index = index;
     entry.name = stat.name;
     entry.path = safe_relative_path(entry.name);
-    entry.directory = !entry.name.empty() && (entry.name.back() == '/' || entry.name.back() == '\\');
+    entry.directory =
+        !entry.name.empty() && (entry.name.back() == '/' || entry.name.back() == '\\');
     entry.size = stat.size;
-    if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 &&
-        stat.encryption_method != ZIP_EM_NONE) {
+    if ((stat.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && stat.encryption_method != ZIP_EM_NONE) {
       refuse(fmt::format("entry \"{}\" is encrypted", entry.name));
     }
     zip_uint8_t system = 0;
@@ -134,8 +135,8 @@ std::vector<Entry> checked_entries(zip_t* archive, const ArchiveLimits& limits) 
   return entries;
 }
 
-void write_entry(zip_t* archive, const Entry& entry, const fs::path& target,
-                 std::uint64_t& written, const ArchiveLimits& limits) {
+void write_entry(zip_t* archive, const Entry& entry, const fs::path& target, std::uint64_t& written,
+                 const ArchiveLimits& limits) {
   std::unique_ptr<zip_file_t, ZipFileCloser> file(zip_fopen_index(archive, entry.index, 0));
   if (!file) refuse(fmt::format("entry \"{}\" cannot be opened", entry.name));
   fs::create_directories(target.parent_path());
@@ -165,8 +166,7 @@ void write_entry(zip_t* archive, const Entry& entry, const fs::path& target,
           ::write(descriptor, buffer.data() + offset, static_cast<std::size_t>(got) - offset);
       if (put < 0) {
         if (errno == EINTR) continue;
-        refuse(fmt::format("entry \"{}\" cannot be written: {}", entry.name,
-                           std::strerror(errno)));
+        refuse(fmt::format("entry \"{}\" cannot be written: {}", entry.name, std::strerror(errno)));
       }
       offset += static_cast<std::size_t>(put);
     }
@@ -178,9 +178,9 @@ void write_entry(zip_t* archive, const Entry& entry, const fs::path& target,
 bool unpack_into(zip_t* archive, const fs::path& destination, const ArchiveLimits& limits) {
   const std::vector<Entry> entries = checked_entries(archive, limits);
   fs::create_directories(destination.parent_path());
-  std::string pattern = (destination.parent_path() / ("." + destination.filename().string() +
-                                                      ".unpacking-XXXXXX"))
-                            .string();
+  std::string pattern =
+      (destination.parent_path() / ("." + destination.filename().string() + ".unpacking-XXXXXX"))
+          .string();
   if (::mkdtemp(pattern.data()) == nullptr) {
     throw std::system_error(errno, std::generic_category(), "cannot create " + pattern);
   }
@@ -203,7 +203,8 @@ bool unpack_into(zip_t* archive, const fs::path& destination, const ArchiveLimit
         write_entry(archive, entry, target, written, limits);
       }
     } catch (const fs::filesystem_error& error) {
-      refuse(fmt::format("entry \"{}\" cannot be unpacked: {}", entry.name, error.code().message()));
+      refuse(
+          fmt::format("entry \"{}\" cannot be unpacked: {}", entry.name, error.code().message()));
     }
   }
   if (::rename(staging.c_str(), destination.c_str()) == 0) return true;
@@ -237,8 +238,8 @@ void unpack_archive(std::span<const std::byte> archive, const fs::path& destinat
                     const ArchiveLimits& limits) {
   require_absent(destination);
   ZipError error;
-  const ZipArchive zip = open_source(
-      zip_source_buffer_create(archive.data(), archive.size(), 0, error.get()), error);
+  const ZipArchive zip =
+      open_source(zip_source_buffer_create(archive.data(), archive.size(), 0, error.get()), error);
   if (!unpack_into(zip.get(), destination, limits)) require_absent(destination);
 }
 
@@ -273,7 +274,8 @@ class Sha256 {
     EVP_DigestFinal_ex(context_, digest.data(), &length);
     std::string text;
     text.reserve(2 * length);
-    for (unsigned int i = 0; i < length; ++i) text += fmt::format("{:02x}", digest[i]);
+    for (unsigned int i = 0; i < length; ++i)
+      text += fmt::format("{:02x}", digest[i]);
     return text;
   }
 

@@ -3,20 +3,29 @@
 #include <fmt/format.h>
 
 #include <cmath>
+#include <mutex>
+#include <set>
 
 #include "drivers.hpp"
+#include "fmu_binary.hpp"
 #include "instance_support.hpp"
 
 namespace twinloop::fmi {
 
 std::string_view to_string(Status status) {
   switch (status) {
-    case Status::ok: return "OK";
-    case Status::warning: return "Warning";
-    case Status::discard: return "Discard";
-    case Status::error: return "Error";
-    case Status::fatal: return "Fatal";
-    case Status::pending: return "Pending";
+    case Status::ok:
+      return "OK";
+    case Status::warning:
+      return "Warning";
+    case Status::discard:
+      return "Discard";
+    case Status::error:
+      return "Error";
+    case Status::fatal:
+      return "Fatal";
+    case Status::pending:
+      return "Pending";
   }
   return "?";
 }
@@ -47,6 +56,44 @@ FmuError call_failed(LogContext& log, std::string_view function, Status status, 
 
 namespace {
 
+std::mutex& slots_mutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+std::set<std::string>& taken_slots() {
+  static std::set<std::string> slots;
+  return slots;
+}
+
+}  // namespace
+
+ProcessSlot::ProcessSlot(const Fmu& fmu, Interface interface) {
+  const ModelDescription& description = fmu.description();
+  const bool once = interface == Interface::co_simulation
+                        ? description.co_simulation->can_be_instantiated_only_once_per_process
+                        : description.model_exchange->can_be_instantiated_only_once_per_process;
+  if (!once) return;
+  std::string key = fmu.binary(interface).file.string();
+  const std::lock_guard lock(slots_mutex());
+  if (!taken_slots().insert(key).second) {
+    core::throw_unprocessable(
+        fmt::format("the FMU \"{}\" can be instantiated only once per process, and an instance "
+                    "of it exists already",
+                    description.model_name),
+        {}, "fmu-instantiated-once");
+  }
+  key_ = std::move(key);
+}
+
+ProcessSlot::~ProcessSlot() {
+  if (key_.empty()) return;
+  const std::lock_guard lock(slots_mutex());
+  taken_slots().erase(key_);
+}
+
+namespace {
+
 [[noreturn]] void bad_parameter(const std::string& name, const std::string& problem) {
   core::throw_unprocessable(fmt::format("parameter \"{}\": {}", name, problem),
                             "/parameters/" + core::json_pointer_token(name));
@@ -59,28 +106,39 @@ bool integral_type(VariableType type) {
     case VariableType::boolean:
     case VariableType::string:
     case VariableType::binary:
-    case VariableType::clock: return false;
-    default: return true;
+    case VariableType::clock:
+      return false;
+    default:
+      return true;
   }
 }
 
 std::pair<double, double> range_of(VariableType type, FmiVersion version) {
   switch (type) {
-    case VariableType::int8: return {-128.0, 127.0};
-    case VariableType::uint8: return {0.0, 255.0};
-    case VariableType::int16: return {-32768.0, 32767.0};
-    case VariableType::uint16: return {0.0, 65535.0};
-    case VariableType::int32: return {-2147483648.0, 2147483647.0};
-    case VariableType::uint32: return {0.0, 4294967295.0};
-    case VariableType::uint64: return {0.0, 18446744073709551615.0};
+    case VariableType::int8:
+      return {-128.0, 127.0};
+    case VariableType::uint8:
+      return {0.0, 255.0};
+    case VariableType::int16:
+      return {-32768.0, 32767.0};
+    case VariableType::uint16:
+      return {0.0, 65535.0};
+    case VariableType::int32:
+      return {-2147483648.0, 2147483647.0};
+    case VariableType::uint32:
+      return {0.0, 4294967295.0};
+    case VariableType::uint64:
+      return {0.0, 18446744073709551615.0};
     case VariableType::enumeration:
       if (version == FmiVersion::fmi2) return {-2147483648.0, 2147483647.0};
       return {-9223372036854775808.0, 9223372036854775807.0};
     case VariableType::float32:
       return {-static_cast<double>(std::numeric_limits<float>::max()),
               static_cast<double>(std::numeric_limits<float>::max())};
-    case VariableType::boolean: return {0.0, 1.0};
-    default: return {-INFINITY, INFINITY};
+    case VariableType::boolean:
+      return {0.0, 1.0};
+    default:
+      return {-INFINITY, INFINITY};
   }
 }
 
@@ -113,8 +171,8 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
                                  const StartValue& value) {
   const Variable* variable = description.find(name);
   if (variable == nullptr) {
-    bad_parameter(name, fmt::format("the FMU \"{}\" has no variable of that name",
-                                    description.model_name));
+    bad_parameter(
+        name, fmt::format("the FMU \"{}\" has no variable of that name", description.model_name));
   }
   if (variable->causality != Causality::parameter) {
     bad_parameter(name, fmt::format("its causality is {}; only parameters can be set",
@@ -141,8 +199,8 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
   } else if (const auto* numbers = std::get_if<std::vector<double>>(&value)) {
     checked.numbers = *numbers;
   } else {
-    bad_parameter(name, fmt::format("expected a number for this {} parameter",
-                                    to_string(variable->type)));
+    bad_parameter(
+        name, fmt::format("expected a number for this {} parameter", to_string(variable->type)));
   }
   if (checked.numbers.size() != variable->element_count()) {
     bad_parameter(name, fmt::format("expected {} values, got {}", variable->element_count(),
@@ -158,12 +216,12 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
       bad_parameter(name, fmt::format("a Boolean takes 0 or 1, got {}", number));
     }
     if (integral_type(variable->type) && number != std::floor(number)) {
-      bad_parameter(name, fmt::format("{} takes whole numbers, got {}",
-                                      to_string(variable->type), number));
+      bad_parameter(
+          name, fmt::format("{} takes whole numbers, got {}", to_string(variable->type), number));
     }
     if (number < low || number > high) {
-      bad_parameter(name, fmt::format("{} is outside the range of {}", number,
-                                      to_string(variable->type)));
+      bad_parameter(
+          name, fmt::format("{} is outside the range of {}", number, to_string(variable->type)));
     }
     if (variable->min && number < *variable->min) {
       bad_parameter(name, fmt::format("{} is below its minimum {}", number, *variable->min));
@@ -182,8 +240,9 @@ std::unique_ptr<Driver> make_driver(std::shared_ptr<const Fmu> fmu, const Driver
     check_parameter(fmu->description(), name, value);
   }
   if (fmu->description().version == FmiVersion::fmi2) {
-    return interface == Interface::co_simulation ? make_fmi2_co_simulation(std::move(fmu), options)
-                                                 : make_fmi2_model_exchange(std::move(fmu), options);
+    return interface == Interface::co_simulation
+               ? make_fmi2_co_simulation(std::move(fmu), options)
+               : make_fmi2_model_exchange(std::move(fmu), options);
   }
   return interface == Interface::co_simulation ? make_fmi3_co_simulation(std::move(fmu), options)
                                                : make_fmi3_model_exchange(std::move(fmu), options);

@@ -16,12 +16,18 @@ namespace {
 
 Status status_of(fmi2Status status) {
   switch (status) {
-    case fmi2OK: return Status::ok;
-    case fmi2Warning: return Status::warning;
-    case fmi2Discard: return Status::discard;
-    case fmi2Error: return Status::error;
-    case fmi2Fatal: return Status::fatal;
-    case fmi2Pending: return Status::pending;
+    case fmi2OK:
+      return Status::ok;
+    case fmi2Warning:
+      return Status::warning;
+    case fmi2Discard:
+      return Status::discard;
+    case fmi2Error:
+      return Status::error;
+    case fmi2Fatal:
+      return Status::fatal;
+    case fmi2Pending:
+      return Status::pending;
   }
   return Status::fatal;  // not a status of the standard: take the worst
 }
@@ -45,8 +51,12 @@ void log_message(fmi2ComponentEnvironment environment, fmi2String, fmi2Status st
   static_cast<LogContext*>(environment)->record(status_of(status), category, text);
 }
 
-void* allocate_memory(std::size_t count, std::size_t size) { return std::calloc(count, size); }
-void free_memory(void* memory) { std::free(memory); }
+void* allocate_memory(std::size_t count, std::size_t size) {
+  return std::calloc(count, size);
+}
+void free_memory(void* memory) {
+  std::free(memory);
+}
 
 // One FMI 2 instance: instantiation, status checks, parameters, value exchange and the end of
 // its life. Terminated and freed by the destructor as the state machine allows: fmi2Terminate
@@ -54,16 +64,16 @@ void free_memory(void* memory) { std::free(memory); }
 class Fmi2Instance {
  public:
   Fmi2Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
-      : f_(fmu.binary(interface).fmi2), description_(fmu.description()) {
+      : slot_(fmu, interface), f_(fmu.binary(interface).fmi2), description_(fmu.description()) {
     log_.instance = options.instance_name;
     log_.sink = options.log;
     callbacks_ = {log_message, allocate_memory, free_memory, nullptr, &log_};
     handle_.functions = &f_;
-    handle_.component = f_.instantiate(
-        options.instance_name.c_str(),
-        interface == Interface::co_simulation ? fmi2CoSimulation : fmi2ModelExchange,
-        description_.instantiation_token.c_str(), fmu.resource_location().c_str(), &callbacks_,
-        fmi2False, options.logging_on ? fmi2True : fmi2False);
+    handle_.component =
+        f_.instantiate(options.instance_name.c_str(),
+                       interface == Interface::co_simulation ? fmi2CoSimulation : fmi2ModelExchange,
+                       description_.instantiation_token.c_str(), fmu.resource_location().c_str(),
+                       &callbacks_, fmi2False, options.logging_on ? fmi2True : fmi2False);
     if (handle_.component == nullptr) {
       throw call_failed(log_, "fmi2Instantiate", Status::error, options.start_time);
     }
@@ -222,6 +232,7 @@ class Fmi2Instance {
     }
   }
 
+  ProcessSlot slot_;
   const Fmi2Functions& f_;
   const ModelDescription& description_;
   LogContext log_;
@@ -369,10 +380,12 @@ class Fmi2ModelExchangeBackend {
   EventUpdate update_discrete_states() {
     fmi2EventInfo info{};
     instance_.check(f_.new_discrete_states(c(), &info), "fmi2NewDiscreteStates");
-    return {info.newDiscreteStatesNeeded == fmi2True, info.terminateSimulation == fmi2True,
+    return {info.newDiscreteStatesNeeded == fmi2True,
+            info.terminateSimulation == fmi2True,
             info.nominalsOfContinuousStatesChanged == fmi2True,
             info.valuesOfContinuousStatesChanged == fmi2True,
-            info.nextEventTimeDefined == fmi2True, info.nextEventTime};
+            info.nextEventTimeDefined == fmi2True,
+            info.nextEventTime};
   }
   void enter_continuous_time_mode() {
     instance_.check(f_.enter_continuous_time_mode(c()), "fmi2EnterContinuousTimeMode");

@@ -14,11 +14,16 @@ namespace {
 
 Status status_of(fmi3Status status) {
   switch (status) {
-    case fmi3OK: return Status::ok;
-    case fmi3Warning: return Status::warning;
-    case fmi3Discard: return Status::discard;
-    case fmi3Error: return Status::error;
-    case fmi3Fatal: return Status::fatal;
+    case fmi3OK:
+      return Status::ok;
+    case fmi3Warning:
+      return Status::warning;
+    case fmi3Discard:
+      return Status::discard;
+    case fmi3Error:
+      return Status::error;
+    case fmi3Fatal:
+      return Status::fatal;
   }
   return Status::fatal;  // not a status of the standard: take the worst
 }
@@ -33,13 +38,13 @@ void log_message(fmi3InstanceEnvironment environment, fmi3Status status, fmi3Str
 template <typename T>
 struct Accessors;
 
-#define TWINLOOP_FMI3_ACCESSORS(Type, member, Name)                                  \
-  template <>                                                                         \
-  struct Accessors<Type> {                                                            \
-    static constexpr const char* get_name = "fmi3Get" Name;                           \
-    static constexpr const char* set_name = "fmi3Set" Name;                           \
-    static auto get(const Fmi3Functions& f) { return f.get_##member; }                \
-    static auto set(const Fmi3Functions& f) { return f.set_##member; }                \
+#define TWINLOOP_FMI3_ACCESSORS(Type, member, Name)                    \
+  template <>                                                          \
+  struct Accessors<Type> {                                             \
+    static constexpr const char* get_name = "fmi3Get" Name;            \
+    static constexpr const char* set_name = "fmi3Set" Name;            \
+    static auto get(const Fmi3Functions& f) { return f.get_##member; } \
+    static auto set(const Fmi3Functions& f) { return f.set_##member; } \
   };
 TWINLOOP_FMI3_ACCESSORS(fmi3Float32, float32, "Float32")
 TWINLOOP_FMI3_ACCESSORS(fmi3Float64, float64, "Float64")
@@ -58,17 +63,28 @@ TWINLOOP_FMI3_ACCESSORS(fmi3Boolean, boolean, "Boolean")
 template <typename Visitor>
 void visit_value_type(VariableType type, Visitor&& visit) {
   switch (type) {
-    case VariableType::float32: return visit(fmi3Float32{});
-    case VariableType::float64: return visit(fmi3Float64{});
-    case VariableType::int8: return visit(fmi3Int8{});
-    case VariableType::uint8: return visit(fmi3UInt8{});
-    case VariableType::int16: return visit(fmi3Int16{});
-    case VariableType::uint16: return visit(fmi3UInt16{});
-    case VariableType::int32: return visit(fmi3Int32{});
-    case VariableType::uint32: return visit(fmi3UInt32{});
-    case VariableType::uint64: return visit(fmi3UInt64{});
-    case VariableType::boolean: return visit(fmi3Boolean{});
-    default: return visit(fmi3Int64{});
+    case VariableType::float32:
+      return visit(fmi3Float32{});
+    case VariableType::float64:
+      return visit(fmi3Float64{});
+    case VariableType::int8:
+      return visit(fmi3Int8{});
+    case VariableType::uint8:
+      return visit(fmi3UInt8{});
+    case VariableType::int16:
+      return visit(fmi3Int16{});
+    case VariableType::uint16:
+      return visit(fmi3UInt16{});
+    case VariableType::int32:
+      return visit(fmi3Int32{});
+    case VariableType::uint32:
+      return visit(fmi3UInt32{});
+    case VariableType::uint64:
+      return visit(fmi3UInt64{});
+    case VariableType::boolean:
+      return visit(fmi3Boolean{});
+    default:
+      return visit(fmi3Int64{});
   }
 }
 
@@ -82,7 +98,7 @@ using Channels =
 class Fmi3Instance {
  public:
   Fmi3Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
-      : f_(fmu.binary(interface).fmi3), description_(fmu.description()) {
+      : slot_(fmu, interface), f_(fmu.binary(interface).fmi3), description_(fmu.description()) {
     log_.instance = options.instance_name;
     log_.sink = options.log;
     handle_.functions = &f_;
@@ -94,10 +110,9 @@ class Fmi3Instance {
           options.instance_name.c_str(), description_.instantiation_token.c_str(), resources,
           fmi3False, logging_on, fmi3False, fmi3False, nullptr, 0, &log_, log_message, nullptr);
     } else {
-      handle_.instance = f_.instantiate_model_exchange(options.instance_name.c_str(),
-                                                       description_.instantiation_token.c_str(),
-                                                       resources, fmi3False, logging_on, &log_,
-                                                       log_message);
+      handle_.instance = f_.instantiate_model_exchange(
+          options.instance_name.c_str(), description_.instantiation_token.c_str(), resources,
+          fmi3False, logging_on, &log_, log_message);
     }
     if (handle_.instance == nullptr) {
       throw call_failed(log_,
@@ -135,10 +150,9 @@ class Fmi3Instance {
   }
 
   void initialize(const DriverOptions& options, const double* inputs) {
-    check(f_.enter_initialization_mode(handle_.instance, options.tolerance.has_value(),
-                                       options.tolerance.value_or(0.0), options.start_time,
-                                       options.stop_time.has_value(),
-                                       options.stop_time.value_or(0.0)),
+    check(f_.enter_initialization_mode(
+              handle_.instance, options.tolerance.has_value(), options.tolerance.value_or(0.0),
+              options.start_time, options.stop_time.has_value(), options.stop_time.value_or(0.0)),
           "fmi3EnterInitializationMode");
     handle_.initialized = true;
     if (inputs != nullptr) {
@@ -174,15 +188,14 @@ class Fmi3Instance {
   };
 
   void build(const std::vector<Port>& ports, PortSelection selection, Channels& channels) {
-    for_each_port_variable(ports, selection,
-                           [&](std::size_t index, std::size_t port, std::size_t elements) {
-                             const Variable& variable = description_.variables[index];
-                             visit_value_type(variable.type, [&](auto value) {
-                               using T = decltype(value);
-                               std::get<Channel<T>>(channels).add(variable.value_reference, port,
-                                                                  elements);
-                             });
-                           });
+    for_each_port_variable(
+        ports, selection, [&](std::size_t index, std::size_t port, std::size_t elements) {
+          const Variable& variable = description_.variables[index];
+          visit_value_type(variable.type, [&](auto value) {
+            using T = decltype(value);
+            std::get<Channel<T>>(channels).add(variable.value_reference, port, elements);
+          });
+        });
   }
 
   template <typename T>
@@ -228,6 +241,7 @@ class Fmi3Instance {
     });
   }
 
+  ProcessSlot slot_;
   const Fmi3Functions& f_;
   const ModelDescription& description_;
   LogContext log_;
@@ -266,9 +280,8 @@ class Fmi3CoSimulation final : public Driver {
     fmi3Boolean early_return = fmi3False;
     fmi3Float64 last_successful = t + dt;
     const fmi3Status status =
-        instance_.functions().do_step(instance_.instance(), t, dt, fmi3True,
-                                      &event_handling_needed, &terminate, &early_return,
-                                      &last_successful);
+        instance_.functions().do_step(instance_.instance(), t, dt, fmi3True, &event_handling_needed,
+                                      &terminate, &early_return, &last_successful);
     if (status != fmi3OK && status != fmi3Warning && status != fmi3Discard) {
       instance_.fail(status, "fmi3DoStep");
     }

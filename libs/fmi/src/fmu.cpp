@@ -217,9 +217,13 @@ SharedLibrary::SharedLibrary(const fs::path& file) {
   }
 }
 
-SharedLibrary::~SharedLibrary() { ::dlclose(handle_); }
+SharedLibrary::~SharedLibrary() {
+  ::dlclose(handle_);
+}
 
-void* SharedLibrary::symbol(const char* name) const { return ::dlsym(handle_, name); }
+void* SharedLibrary::symbol(const char* name) const {
+  return ::dlsym(handle_, name);
+}
 
 FmuBinary::FmuBinary(const fs::path& file_, FmiVersion version, Interface interface)
     : file(file_), library(file_) {
@@ -247,10 +251,10 @@ FmuBinary::FmuBinary(const fs::path& file_, FmiVersion version, Interface interf
   }
   const std::string_view expected = version == FmiVersion::fmi2 ? "2." : "3.";
   if (reported == nullptr || !std::string_view(reported).starts_with(expected)) {
-    refuse(fmt::format("the FMU's binary {} reports FMI version \"{}\", but its "
-                       "modelDescription.xml declares FMI {}.0",
-                       file.filename().string(), reported != nullptr ? reported : "",
-                       expected.front()));
+    refuse(fmt::format(
+        "the FMU's binary {} reports FMI version \"{}\", but its "
+        "modelDescription.xml declares FMI {}.0",
+        file.filename().string(), reported != nullptr ? reported : "", expected.front()));
   }
 }
 
@@ -266,20 +270,20 @@ std::shared_ptr<const Fmu> Fmu::open(const fs::path& directory) {
   const auto load = [&](const std::string& identifier, Interface interface) {
     const fs::path file = binaries / (identifier + ".so");
     if (!fs::is_regular_file(file)) {
-      refuse(fmt::format("the FMU has no binary for this platform: binaries/{}/{}.so is missing "
-                         "(<{}> modelIdentifier=\"{}\")",
-                         platform_folder(description.version), identifier, to_string(interface),
-                         identifier));
+      refuse(fmt::format(
+          "the FMU has no binary for this platform: binaries/{}/{}.so is missing "
+          "(<{}> modelIdentifier=\"{}\")",
+          platform_folder(description.version), identifier, to_string(interface), identifier));
     }
     return std::make_unique<FmuBinary>(file, description.version, interface);
   };
   if (description.co_simulation) {
-    fmu->co_simulation_ = load(description.co_simulation->model_identifier,
-                               Interface::co_simulation);
+    fmu->co_simulation_ =
+        load(description.co_simulation->model_identifier, Interface::co_simulation);
   }
   if (description.model_exchange) {
-    fmu->model_exchange_ = load(description.model_exchange->model_identifier,
-                                Interface::model_exchange);
+    fmu->model_exchange_ =
+        load(description.model_exchange->model_identifier, Interface::model_exchange);
   }
   const fs::path resources = fmu->directory_ / "resources";
   if (description.version == FmiVersion::fmi2) {
@@ -296,8 +300,7 @@ bool Fmu::supports(Interface interface) const {
 }
 
 Interface Fmu::preferred_interface() const {
-  return supports(Interface::co_simulation) ? Interface::co_simulation
-                                            : Interface::model_exchange;
+  return supports(Interface::co_simulation) ? Interface::co_simulation : Interface::model_exchange;
 }
 
 const FmuBinary& Fmu::binary(Interface interface) const {

@@ -26,6 +26,19 @@ struct LogContext {
   std::string take_problem();
 };
 
+// Held by an instance of an FMU whose interface says canBeInstantiatedOnlyOncePerProcess: a
+// second instance of the same binary is refused while the first lives.
+class ProcessSlot {
+ public:
+  ProcessSlot(const Fmu& fmu, Interface interface);
+  ~ProcessSlot();
+  ProcessSlot(const ProcessSlot&) = delete;
+  ProcessSlot& operator=(const ProcessSlot&) = delete;
+
+ private:
+  std::string key_;  // empty when the FMU may be instantiated many times
+};
+
 // Builds the FmuError for `function` returning `status` at `time`.
 FmuError call_failed(LogContext& log, std::string_view function, Status status, double time);
 
@@ -42,14 +55,16 @@ struct Channel {
 
   void add(std::uint32_t reference, std::size_t first_port, std::size_t elements) {
     references.push_back(reference);
-    for (std::size_t i = 0; i < elements; ++i) ports.push_back(first_port + i);
+    for (std::size_t i = 0; i < elements; ++i)
+      ports.push_back(first_port + i);
     buffer = std::make_unique<T[]>(ports.size());
   }
 
   // Converts the engine's doubles into the buffer: bools are "not zero", integers are rounded
   // and clamped to the type's range (NaN becomes 0), so no conversion is undefined.
   void load(const double* values) {
-    for (std::size_t i = 0; i < ports.size(); ++i) buffer[i] = convert(values[ports[i]]);
+    for (std::size_t i = 0; i < ports.size(); ++i)
+      buffer[i] = convert(values[ports[i]]);
   }
 
   void store(double* values) const {

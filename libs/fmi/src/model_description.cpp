@@ -19,7 +19,8 @@ namespace twinloop::fmi {
 
 std::size_t Variable::element_count() const {
   std::size_t count = 1;
-  for (const Dimension& dimension : dimensions) count *= dimension.size;
+  for (const Dimension& dimension : dimensions)
+    count *= dimension.size;
   return count;
 }
 
@@ -32,54 +33,84 @@ const Variable* ModelDescription::find(std::string_view name) const {
 
 std::string_view to_string(Causality causality) {
   switch (causality) {
-    case Causality::parameter: return "parameter";
-    case Causality::calculated_parameter: return "calculatedParameter";
-    case Causality::input: return "input";
-    case Causality::output: return "output";
-    case Causality::local: return "local";
-    case Causality::independent: return "independent";
-    case Causality::structural_parameter: return "structuralParameter";
+    case Causality::parameter:
+      return "parameter";
+    case Causality::calculated_parameter:
+      return "calculatedParameter";
+    case Causality::input:
+      return "input";
+    case Causality::output:
+      return "output";
+    case Causality::local:
+      return "local";
+    case Causality::independent:
+      return "independent";
+    case Causality::structural_parameter:
+      return "structuralParameter";
   }
   return "?";
 }
 
 std::string_view to_string(Variability variability) {
   switch (variability) {
-    case Variability::constant: return "constant";
-    case Variability::fixed: return "fixed";
-    case Variability::tunable: return "tunable";
-    case Variability::discrete: return "discrete";
-    case Variability::continuous: return "continuous";
+    case Variability::constant:
+      return "constant";
+    case Variability::fixed:
+      return "fixed";
+    case Variability::tunable:
+      return "tunable";
+    case Variability::discrete:
+      return "discrete";
+    case Variability::continuous:
+      return "continuous";
   }
   return "?";
 }
 
 std::string_view to_string(Initial initial) {
   switch (initial) {
-    case Initial::exact: return "exact";
-    case Initial::approx: return "approx";
-    case Initial::calculated: return "calculated";
+    case Initial::exact:
+      return "exact";
+    case Initial::approx:
+      return "approx";
+    case Initial::calculated:
+      return "calculated";
   }
   return "?";
 }
 
 std::string_view to_string(VariableType type) {
   switch (type) {
-    case VariableType::float32: return "Float32";
-    case VariableType::float64: return "Float64";
-    case VariableType::int8: return "Int8";
-    case VariableType::uint8: return "UInt8";
-    case VariableType::int16: return "Int16";
-    case VariableType::uint16: return "UInt16";
-    case VariableType::int32: return "Int32";
-    case VariableType::uint32: return "UInt32";
-    case VariableType::int64: return "Int64";
-    case VariableType::uint64: return "UInt64";
-    case VariableType::boolean: return "Boolean";
-    case VariableType::string: return "String";
-    case VariableType::binary: return "Binary";
-    case VariableType::enumeration: return "Enumeration";
-    case VariableType::clock: return "Clock";
+    case VariableType::float32:
+      return "Float32";
+    case VariableType::float64:
+      return "Float64";
+    case VariableType::int8:
+      return "Int8";
+    case VariableType::uint8:
+      return "UInt8";
+    case VariableType::int16:
+      return "Int16";
+    case VariableType::uint16:
+      return "UInt16";
+    case VariableType::int32:
+      return "Int32";
+    case VariableType::uint32:
+      return "UInt32";
+    case VariableType::int64:
+      return "Int64";
+    case VariableType::uint64:
+      return "UInt64";
+    case VariableType::boolean:
+      return "Boolean";
+    case VariableType::string:
+      return "String";
+    case VariableType::binary:
+      return "Binary";
+    case VariableType::enumeration:
+      return "Enumeration";
+    case VariableType::clock:
+      return "Clock";
   }
   return "?";
 }
@@ -127,9 +158,8 @@ bool is_c_identifier(std::string_view text) {
   if (text.empty()) return false;
   const auto letter = [](char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); };
   if (!letter(text.front()) && text.front() != '_') return false;
-  return std::all_of(text.begin(), text.end(), [&](char c) {
-    return letter(c) || (c >= '0' && c <= '9') || c == '_';
-  });
+  return std::all_of(text.begin(), text.end(),
+                     [&](char c) { return letter(c) || (c >= '0' && c <= '9') || c == '_'; });
 }
 
 std::vector<std::string_view> split_whitespace(std::string_view text) {
@@ -174,14 +204,22 @@ std::optional<Integer> parse_integer(std::string_view text) {
 // The range of an FMI 3 integer type, to check start, min and max against.
 std::pair<double, double> integer_range(VariableType type) {
   switch (type) {
-    case VariableType::int8: return {-128.0, 127.0};
-    case VariableType::uint8: return {0.0, 255.0};
-    case VariableType::int16: return {-32768.0, 32767.0};
-    case VariableType::uint16: return {0.0, 65535.0};
-    case VariableType::int32: return {-2147483648.0, 2147483647.0};
-    case VariableType::uint32: return {0.0, 4294967295.0};
-    case VariableType::uint64: return {0.0, 18446744073709551615.0};
-    default: return {-9223372036854775808.0, 9223372036854775807.0};
+    case VariableType::int8:
+      return {-128.0, 127.0};
+    case VariableType::uint8:
+      return {0.0, 255.0};
+    case VariableType::int16:
+      return {-32768.0, 32767.0};
+    case VariableType::uint16:
+      return {0.0, 65535.0};
+    case VariableType::int32:
+      return {-2147483648.0, 2147483647.0};
+    case VariableType::uint32:
+      return {0.0, 4294967295.0};
+    case VariableType::uint64:
+      return {0.0, 18446744073709551615.0};
+    default:
+      return {-9223372036854775808.0, 9223372036854775807.0};
   }
 }
 
@@ -206,8 +244,8 @@ class Parser {
     }
     const pugi::xml_node root = document_.document_element();
     if (std::string_view(root.name()) != "fmiModelDescription") {
-      fail(root, fmt::format("the root element is <{}>, expected <fmiModelDescription>",
-                             root.name()));
+      fail(root,
+           fmt::format("the root element is <{}>, expected <fmiModelDescription>", root.name()));
     }
     description_.fmi_version = required(root, "fmiVersion");
     if (description_.fmi_version == "2.0" || description_.fmi_version.starts_with("2.0.")) {
@@ -292,8 +330,8 @@ class Parser {
     if (!value) return std::nullopt;
     const auto parsed = parse_double(value.value());
     if (!parsed) {
-      fail(node, fmt::format("{}: attribute '{}' is \"{}\", expected a number",
-                             element_label(node), attribute, value.value()));
+      fail(node, fmt::format("{}: attribute '{}' is \"{}\", expected a number", element_label(node),
+                             attribute, value.value()));
     }
     return parsed;
   }
@@ -352,8 +390,7 @@ class Parser {
         info.recommended_intermediate_input_smoothness = static_cast<int>(
             optional_unsigned(node, "recommendedIntermediateInputSmoothness").value_or(0));
         info.provides_intermediate_update = boolean(node, "providesIntermediateUpdate", false);
-        info.might_return_early_from_do_step =
-            boolean(node, "mightReturnEarlyFromDoStep", false);
+        info.might_return_early_from_do_step = boolean(node, "mightReturnEarlyFromDoStep", false);
         info.can_return_early_after_intermediate_update =
             boolean(node, "canReturnEarlyAfterIntermediateUpdate", false);
         info.has_event_mode = boolean(node, "hasEventMode", false);
@@ -378,8 +415,7 @@ class Parser {
       info.can_be_instantiated_only_once_per_process =
           boolean(node, "canBeInstantiatedOnlyOncePerProcess", false);
       if (fmi3_) {
-        info.needs_completed_integrator_step =
-            boolean(node, "needsCompletedIntegratorStep", true);
+        info.needs_completed_integrator_step = boolean(node, "needsCompletedIntegratorStep", true);
         info.completed_integrator_step_not_needed = !info.needs_completed_integrator_step;
         info.can_get_and_set_fmu_state = boolean(node, "canGetAndSetFMUState", false);
         info.can_serialize_fmu_state = boolean(node, "canSerializeFMUState", false);
@@ -405,8 +441,9 @@ class Parser {
     }
     description_.has_scheduled_execution = fmi3_ && root.child("ScheduledExecution");
     if (!description_.co_simulation && !description_.model_exchange) {
-      fail(root, "the FMU declares neither <CoSimulation> nor <ModelExchange> (twinloop drives "
-                 "those two interfaces)");
+      fail(root,
+           "the FMU declares neither <CoSimulation> nor <ModelExchange> (twinloop drives "
+           "those two interfaces)");
     }
   }
 
@@ -511,25 +548,25 @@ class Parser {
     using V = Variability;
     using I = Initial;
     if (fmi3_) {
-      variable.causality =
-          enumerated(node, "causality", C::local,
-                     {C::parameter, C::calculated_parameter, C::input, C::output, C::local,
-                      C::independent, C::structural_parameter});
-    } else {
       variable.causality = enumerated(node, "causality", C::local,
                                       {C::parameter, C::calculated_parameter, C::input, C::output,
-                                       C::local, C::independent});
+                                       C::local, C::independent, C::structural_parameter});
+    } else {
+      variable.causality = enumerated(
+          node, "causality", C::local,
+          {C::parameter, C::calculated_parameter, C::input, C::output, C::local, C::independent});
     }
     const V default_variability = is_float(variable.type) ? V::continuous : V::discrete;
     variable.variability =
         enumerated(node, "variability", default_variability,
                    {V::constant, V::fixed, V::tunable, V::discrete, V::continuous});
     if (variable.variability == V::continuous && !is_float(variable.type)) {
-      fail(node, fmt::format("{}: only Real/Float variables can be continuous",
-                             element_label(node)));
+      fail(node,
+           fmt::format("{}: only Real/Float variables can be continuous", element_label(node)));
     }
     if (node.attribute("initial")) {
-      variable.initial = enumerated(node, "initial", I::exact, {I::exact, I::approx, I::calculated});
+      variable.initial =
+          enumerated(node, "initial", I::exact, {I::exact, I::approx, I::calculated});
     }
     variable.can_handle_multiple_set_per_time_instant =
         boolean(node, "canHandleMultipleSetPerTimeInstant", true);
@@ -574,7 +611,8 @@ class Parser {
         variable.start_strings.emplace_back(required(start, "value"));
       }
       if (variable.type == VariableType::binary) {
-        for (const std::string& hex : variable.start_strings) check_hex(typed, variable, hex);
+        for (const std::string& hex : variable.start_strings)
+          check_hex(typed, variable, hex);
       }
       return;
     }
@@ -622,10 +660,9 @@ class Parser {
     }
     const auto value = parse_integer<std::int64_t>(token);
     if (!value) bad("an integer");
-    const VariableType range_type =
-        variable.type == VariableType::enumeration
-            ? (fmi3_ ? VariableType::int64 : VariableType::int32)
-            : variable.type;
+    const VariableType range_type = variable.type == VariableType::enumeration
+                                        ? (fmi3_ ? VariableType::int64 : VariableType::int32)
+                                        : variable.type;
     const auto [low, high] = integer_range(range_type);
     const auto number = static_cast<double>(*value);
     if (number < low || number > high) {
@@ -636,8 +673,8 @@ class Parser {
 
   Variable fmi2_variable(const pugi::xml_node& node) const {
     if (std::string_view(node.name()) != "ScalarVariable") {
-      fail(node, fmt::format("<ModelVariables> holds <{}>, expected <ScalarVariable>",
-                             node.name()));
+      fail(node,
+           fmt::format("<ModelVariables> holds <{}>, expected <ScalarVariable>", node.name()));
     }
     Variable variable;
     pugi::xml_node typed;
@@ -706,8 +743,7 @@ class Parser {
           continue;
         }
         const auto parameter = index_of_reference(*dimension.value_reference);
-        const Variable* size_variable =
-            parameter ? &description_.variables[*parameter] : nullptr;
+        const Variable* size_variable = parameter ? &description_.variables[*parameter] : nullptr;
         if (size_variable == nullptr || size_variable->start.size() != 1 ||
             (size_variable->causality != Causality::structural_parameter &&
              size_variable->variability != Variability::constant)) {
@@ -726,9 +762,9 @@ class Parser {
       if (variable.start.size() == 1) {
         const double value = variable.start.front();
         if ((variable.min && value < *variable.min) || (variable.max && value > *variable.max)) {
-          fail(nodes_[index], fmt::format("variable \"{}\" has start {} outside [{}, {}]",
-                                          variable.name, value, variable.min.value_or(-INFINITY),
-                                          variable.max.value_or(INFINITY)));
+          fail(nodes_[index],
+               fmt::format("variable \"{}\" has start {} outside [{}, {}]", variable.name, value,
+                           variable.min.value_or(-INFINITY), variable.max.value_or(INFINITY)));
         }
       }
     }
@@ -741,10 +777,10 @@ class Parser {
       }
       const Variable& derivative = description_.variables[pending.variable];
       if (!state || !is_float(description_.variables[*state].type)) {
-        fail(pending.node, fmt::format("variable \"{}\" is the derivative of {} {}, which is no "
-                                       "Real/Float variable",
-                                       derivative.name, fmi3_ ? "valueReference" : "index",
-                                       pending.reference));
+        fail(pending.node,
+             fmt::format("variable \"{}\" is the derivative of {} {}, which is no "
+                         "Real/Float variable",
+                         derivative.name, fmi3_ ? "valueReference" : "index", pending.reference));
       }
       description_.variables[pending.variable].derivative_of = state;
     }
@@ -873,7 +909,9 @@ class Parser {
 
 }  // namespace
 
-ModelDescription parse_model_description(std::string_view xml) { return Parser(xml).parse(); }
+ModelDescription parse_model_description(std::string_view xml) {
+  return Parser(xml).parse();
+}
 
 ModelDescription read_model_description(const std::filesystem::path& file) {
   std::ifstream stream(file, std::ios::binary);

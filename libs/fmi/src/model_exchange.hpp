@@ -76,7 +76,8 @@ class ModelExchangeDriver final : public Driver {
     start_states_.assign(n, 0.0);
     trial_states_.assign(n, 0.0);
     error_.assign(n, 0.0);
-    for (auto& stage : stages_) stage.assign(n, 0.0);
+    for (auto& stage : stages_)
+      stage.assign(n, 0.0);
     work_.assign(n, 0.0);
     located_states_.assign(n, 0.0);
     indicators_.assign(m, 0.0);
@@ -175,7 +176,8 @@ class ModelExchangeDriver final : public Driver {
     const auto combine = [&](std::initializer_list<std::pair<std::size_t, double>> terms) {
       for (std::size_t i = 0; i < n; ++i) {
         double sum = 0.0;
-        for (const auto& [stage, weight] : terms) sum += weight * k[stage][i];
+        for (const auto& [stage, weight] : terms)
+          sum += weight * k[stage][i];
         work_[i] = x0[i] + h * sum;
       }
     };
@@ -198,21 +200,29 @@ class ModelExchangeDriver final : public Driver {
     derivatives(t0 + 3.0 * h / 10.0, work_.data(), k[2].data());
     combine({{0, 44.0 / 45.0}, {1, -56.0 / 15.0}, {2, 32.0 / 9.0}});
     derivatives(t0 + 4.0 * h / 5.0, work_.data(), k[3].data());
-    combine({{0, 19372.0 / 6561.0}, {1, -25360.0 / 2187.0}, {2, 64448.0 / 6561.0},
+    combine({{0, 19372.0 / 6561.0},
+             {1, -25360.0 / 2187.0},
+             {2, 64448.0 / 6561.0},
              {3, -212.0 / 729.0}});
     derivatives(t0 + 8.0 * h / 9.0, work_.data(), k[4].data());
-    combine({{0, 9017.0 / 3168.0}, {1, -355.0 / 33.0}, {2, 46732.0 / 5247.0}, {3, 49.0 / 176.0},
+    combine({{0, 9017.0 / 3168.0},
+             {1, -355.0 / 33.0},
+             {2, 46732.0 / 5247.0},
+             {3, 49.0 / 176.0},
              {4, -5103.0 / 18656.0}});
     derivatives(t0 + h, work_.data(), k[5].data());
-    combine({{0, 35.0 / 384.0}, {2, 500.0 / 1113.0}, {3, 125.0 / 192.0}, {4, -2187.0 / 6784.0},
+    combine({{0, 35.0 / 384.0},
+             {2, 500.0 / 1113.0},
+             {3, 125.0 / 192.0},
+             {4, -2187.0 / 6784.0},
              {5, 11.0 / 84.0}});
     out = work_;
     if (!estimate_error) return;
     derivatives(t0 + h, out.data(), k[6].data());
     for (std::size_t i = 0; i < n; ++i) {
-      error_[i] = h * (71.0 / 57600.0 * k[0][i] - 71.0 / 16695.0 * k[2][i] +
-                       71.0 / 1920.0 * k[3][i] - 17253.0 / 339200.0 * k[4][i] +
-                       22.0 / 525.0 * k[5][i] - 1.0 / 40.0 * k[6][i]);
+      error_[i] =
+          h * (71.0 / 57600.0 * k[0][i] - 71.0 / 16695.0 * k[2][i] + 71.0 / 1920.0 * k[3][i] -
+               17253.0 / 339200.0 * k[4][i] + 22.0 / 525.0 * k[5][i] - 1.0 / 40.0 * k[6][i]);
     }
   }
 
@@ -320,8 +330,8 @@ class ModelExchangeDriver final : public Driver {
   // trial re-computes the step with that length. Returns the event time, the earliest trial
   // at which the sign has changed, with its states and indicators in trial_*.
   double locate_root(double h) {
-    const double resolution = std::max(1e-12, 4 * std::numeric_limits<double>::epsilon() *
-                                                  std::abs(time_ + h));
+    const double resolution =
+        std::max(1e-12, 4 * std::numeric_limits<double>::epsilon() * std::abs(time_ + h));
     double low = 0.0;
     double high = h;
     std::vector<double>& best_states = located_states_;

@@ -39,8 +39,8 @@ class ZipWriter {
 
   void add_symlink(const std::string& name, const std::string& target) {
     const zip_int64_t index = add(name, target);
-    zip_file_set_external_attributes(archive_, static_cast<zip_uint64_t>(index), 0,
-                                     ZIP_OPSYS_UNIX, (S_IFLNK | 0777u) << 16);
+    zip_file_set_external_attributes(archive_, static_cast<zip_uint64_t>(index), 0, ZIP_OPSYS_UNIX,
+                                     (S_IFLNK | 0777u) << 16);
   }
 
   void close() {
@@ -79,7 +79,9 @@ class ArchiveTest : public ::testing::Test {
 TEST_F(ArchiveTest, UnpacksFilesAndFolders) {
   ZipWriter zip(archive());
   zip.add("modelDescription.xml", "<fmiModelDescription/>");
-  zip.add("binaries/linux64/model.so", std::string("\x7f" "ELF", 4));
+  zip.add("binaries/linux64/model.so", std::string("\x7f"
+                                                   "ELF",
+                                                   4));
   zip.add("resources/", "");
   zip.add("./documentation//index.html", "<html/>");
   zip.close();
@@ -160,7 +162,8 @@ TEST_F(ArchiveTest, RefusesArchivesThatUnpackOverTheLimit) {
 
 TEST_F(ArchiveTest, CountsTheSizeOfAllEntriesTogether) {
   ZipWriter zip(archive());
-  for (int i = 0; i < 10; ++i) zip.add("resources/part" + std::to_string(i), std::string(200, 'x'));
+  for (int i = 0; i < 10; ++i)
+    zip.add("resources/part" + std::to_string(i), std::string(200, 'x'));
   zip.close();
   ArchiveLimits limits;
   limits.max_total_size = 1000;  // each entry alone fits
@@ -169,7 +172,8 @@ TEST_F(ArchiveTest, CountsTheSizeOfAllEntriesTogether) {
 
 TEST_F(ArchiveTest, RefusesTooManyEntries) {
   ZipWriter zip(archive());
-  for (int i = 0; i < 20; ++i) zip.add("resources/f" + std::to_string(i), "x");
+  for (int i = 0; i < 20; ++i)
+    zip.add("resources/f" + std::to_string(i), "x");
   zip.close();
   ArchiveLimits limits;
   limits.max_entries = 10;

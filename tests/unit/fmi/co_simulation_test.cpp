@@ -41,7 +41,8 @@ TEST(CoSimulation, FeedthroughPassesEveryTypeExactly) {
   driver->initialize();
   std::vector<double> inputs(ports.inputs.size());
   std::vector<double> outputs(ports.outputs.size());
-  const double values[][4] = {{0.1, -7, 2, 1}, {-1e300, 2147483647, 3, 0}, {5e-324, -2147483648.0, 1, 1}};
+  const double values[][4] = {
+      {0.1, -7, 2, 1}, {-1e300, 2147483647, 3, 0}, {5e-324, -2147483648.0, 1, 1}};
   double t = 0;
   for (const auto& row : values) {
     inputs[port_index(ports.inputs, "real_in")] = row[0];
@@ -174,7 +175,8 @@ TEST(CoSimulation, DiscardWithTerminateEndsTheRunAtTheLastSuccessfulTime) {
   driver->initialize();
   StepResult result;
   int steps = 0;
-  for (double t = 0; !result.terminated; t += 0.1, ++steps) result = driver->step(t, 0.1);
+  for (double t = 0; !result.terminated; t += 0.1, ++steps)
+    result = driver->step(t, 0.1);
   EXPECT_EQ(steps, 4);
   EXPECT_EQ(result.time, 0.35);
   EXPECT_EQ(driver->time(), 0.35);

@@ -37,14 +37,23 @@ class Fmi3Feedthrough : public ::testing::Test {
 
 TEST_F(Fmi3Feedthrough, PassesEveryValueTypeExactly) {
   start();
-  const std::vector<std::pair<std::string, double>> values{
-      {"f32", 1.5},          {"f64", -2.25},       {"i8", -100},
-      {"u8", 200},           {"i16", -30000},      {"u16", 60000},
-      {"i32", -123456},      {"u32", 4000000000.0}, {"i64", -9007199254740991.0},
-      {"u64", 9007199254740992.0}, {"bool", 1},   {"enum", 2}};
-  for (const auto& [name, value] : values) in(name + "_in") = value;
+  const std::vector<std::pair<std::string, double>> values{{"f32", 1.5},
+                                                           {"f64", -2.25},
+                                                           {"i8", -100},
+                                                           {"u8", 200},
+                                                           {"i16", -30000},
+                                                           {"u16", 60000},
+                                                           {"i32", -123456},
+                                                           {"u32", 4000000000.0},
+                                                           {"i64", -9007199254740991.0},
+                                                           {"u64", 9007199254740992.0},
+                                                           {"bool", 1},
+                                                           {"enum", 2}};
+  for (const auto& [name, value] : values)
+    in(name + "_in") = value;
   exchange();
-  for (const auto& [name, value] : values) EXPECT_EQ(out(name + "_out"), value) << name;
+  for (const auto& [name, value] : values)
+    EXPECT_EQ(out(name + "_out"), value) << name;
 }
 
 TEST_F(Fmi3Feedthrough, ClampsToTheRangeOfEachType) {
@@ -96,7 +105,8 @@ TEST_F(Fmi3Feedthrough, RefusesBadArrayAndBinaryParameters) {
   const auto fmu = fmu_.open();
   DriverOptions options;
   options.parameters = {{"scale", std::vector<double>{1, 2}}};
-  EXPECT_ERROR_CONTAINING(make_driver(fmu, options), "parameter \"scale\": expected 3 values, got 2");
+  EXPECT_ERROR_CONTAINING(make_driver(fmu, options),
+                          "parameter \"scale\": expected 3 values, got 2");
   options.parameters = {{"blob", "abc"}};
   EXPECT_ERROR_CONTAINING(make_driver(fmu, options), "needs an even number of hex digits");
   options.parameters = {{"blob", "zz"}};
@@ -113,7 +123,8 @@ TEST_F(Fmi3Feedthrough, TerminateSimulationEndsTheRunAtTheLastSuccessfulTime) {
   start(options);
   StepResult result;
   int steps = 0;
-  for (double t = 0; !result.terminated; t += 0.1, ++steps) result = driver_->step(t, 0.1);
+  for (double t = 0; !result.terminated; t += 0.1, ++steps)
+    result = driver_->step(t, 0.1);
   EXPECT_EQ(steps, 5);
   EXPECT_EQ(result.time, 0.45);
   EXPECT_EQ(driver_->time(), 0.45);

@@ -68,10 +68,12 @@ TEST(Loading, LaysOutPortsFromInputsAndOutputs) {
   const auto fmu = TestFmu("feedthrough").open();
   const PortLayout& ports = fmu->ports();
   std::vector<std::string> inputs;
-  for (const Port& port : ports.inputs) inputs.push_back(port.name);
+  for (const Port& port : ports.inputs)
+    inputs.push_back(port.name);
   EXPECT_EQ(inputs, (std::vector<std::string>{"real_in", "int_in", "enum_in", "bool_in"}));
   std::vector<std::string> outputs;
-  for (const Port& port : ports.outputs) outputs.push_back(port.name);
+  for (const Port& port : ports.outputs)
+    outputs.push_back(port.name);
   // The String output text_out has no port.
   EXPECT_EQ(outputs, (std::vector<std::string>{"real_out", "int_out", "enum_out", "label_length",
                                                "bool_out"}));
@@ -122,7 +124,8 @@ TEST(Loading, RefusesAnFmuWithoutBinaryForThisPlatform) {
                           "missing (<CoSimulation> modelIdentifier=\"pt1\")");
   const BrokenCopy copy3("feedthrough3");
   fs::rename(copy3.path() / "binaries/x86_64-linux", copy3.path() / "binaries/linux64");
-  EXPECT_ERROR_CONTAINING(Fmu::open(copy3.path()), "binaries/x86_64-linux/feedthrough3.so is missing");
+  EXPECT_ERROR_CONTAINING(Fmu::open(copy3.path()),
+                          "binaries/x86_64-linux/feedthrough3.so is missing");
 }
 
 TEST(Loading, RefusesABinaryThatDoesNotLoad) {
@@ -145,6 +148,20 @@ TEST(Loading, ReportsAFailedInstantiationWithTheFmusMessage) {
   EXPECT_ERROR_CONTAINING(make_driver(fmu),
                           "fmi2Instantiate returned Error at t = 0 (the FMU logged: the GUID "
                           "does not match this binary)");
+}
+
+TEST(Loading, RefusesASecondInstanceOfAnFmuThatAllowsOnlyOne) {
+  const BrokenCopy copy("pt1");
+  replace_in_file(copy.path() / "modelDescription.xml", "canGetAndSetFMUstate=\"false\"",
+                  "canBeInstantiatedOnlyOncePerProcess=\"true\"");
+  const auto fmu = Fmu::open(copy.path());
+  {
+    const auto first = make_driver(fmu);
+    EXPECT_ERROR_CONTAINING(make_driver(fmu),
+                            "the FMU \"PT1\" can be instantiated only once per process");
+  }
+  const auto again = make_driver(fmu);  // the first instance is gone
+  again->initialize();
 }
 
 TEST(Loading, SharesOneFmuBetweenInstances) {

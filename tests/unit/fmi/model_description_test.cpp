@@ -127,13 +127,13 @@ TEST(ModelDescription, ReadsEveryFmi3VariableType) {
   EXPECT_EQ(d.version, FmiVersion::fmi3);
   EXPECT_EQ(d.instantiation_token, "{e4f5a6b7-c8d9-4e0f-a1b2-c3d4e5f6a7b8}");
   const std::vector<std::pair<std::string, VariableType>> expected{
-      {"f32_in", VariableType::float32}, {"f64_in", VariableType::float64},
-      {"i8_in", VariableType::int8},     {"u8_in", VariableType::uint8},
-      {"i16_in", VariableType::int16},   {"u16_in", VariableType::uint16},
-      {"i32_in", VariableType::int32},   {"u32_in", VariableType::uint32},
-      {"i64_in", VariableType::int64},   {"u64_in", VariableType::uint64},
+      {"f32_in", VariableType::float32},  {"f64_in", VariableType::float64},
+      {"i8_in", VariableType::int8},      {"u8_in", VariableType::uint8},
+      {"i16_in", VariableType::int16},    {"u16_in", VariableType::uint16},
+      {"i32_in", VariableType::int32},    {"u32_in", VariableType::uint32},
+      {"i64_in", VariableType::int64},    {"u64_in", VariableType::uint64},
       {"bool_in", VariableType::boolean}, {"enum_in", VariableType::enumeration},
-      {"label", VariableType::string},   {"blob", VariableType::binary}};
+      {"label", VariableType::string},    {"blob", VariableType::binary}};
   for (const auto& [name, type] : expected) {
     EXPECT_EQ(variable(d, name).type, type) << name;
   }
@@ -256,11 +256,10 @@ TEST(ModelDescription, RefusesInvalidVariables) {
           R"(<ScalarVariable name="n" valueReference="0" variability="continuous">
              <Integer/></ScalarVariable>)")),
       "only Real/Float variables can be continuous");
-  EXPECT_ERROR_CONTAINING(
-      parse_model_description(fmi2_with_variables(
-          R"(<ScalarVariable name="x" valueReference="0"><Real min="2" max="1"/>
+  EXPECT_ERROR_CONTAINING(parse_model_description(fmi2_with_variables(
+                              R"(<ScalarVariable name="x" valueReference="0"><Real min="2" max="1"/>
              </ScalarVariable>)")),
-      "has min 2 above max 1");
+                          "has min 2 above max 1");
   EXPECT_ERROR_CONTAINING(
       parse_model_description(fmi2_with_variables(
           R"(<ScalarVariable name="x" valueReference="0"><Real start="5" max="1"/>
@@ -327,10 +326,9 @@ TEST(ModelDescription, RefusesInvalidFmi3Variables) {
       parse_model_description(fmi3_with_variables(
           R"(<Float64 name="v" valueReference="1"><Dimension valueReference="9"/></Float64>)")),
       "refers to valueReference 9, which is no structural parameter");
-  EXPECT_ERROR_CONTAINING(
-      parse_model_description(fmi3_with_variables(
-          R"(<Float64 name="v" valueReference="1"><Dimension/></Float64>)")),
-      "needs exactly one of start and valueReference");
+  EXPECT_ERROR_CONTAINING(parse_model_description(fmi3_with_variables(
+                              R"(<Float64 name="v" valueReference="1"><Dimension/></Float64>)")),
+                          "needs exactly one of start and valueReference");
   EXPECT_ERROR_CONTAINING(
       parse_model_description(fmi3_with_variables(
           R"(<Binary name="b" valueReference="1"><Start value="abc"/></Binary>)")),
@@ -338,10 +336,9 @@ TEST(ModelDescription, RefusesInvalidFmi3Variables) {
   EXPECT_ERROR_CONTAINING(
       parse_model_description(fmi3_with_variables(R"(<Real name="r" valueReference="1"/>)")),
       "<ModelVariables> holds <Real>, which is not an FMI 3 variable type");
-  EXPECT_ERROR_CONTAINING(
-      parse_model_description(fmi3_with_variables(
-          R"(<Boolean name="flag" valueReference="1" start="maybe"/>)")),
-      "expected true or false");
+  EXPECT_ERROR_CONTAINING(parse_model_description(fmi3_with_variables(
+                              R"(<Boolean name="flag" valueReference="1" start="maybe"/>)")),
+                          "expected true or false");
 }
 
 TEST(ModelDescription, ReadsSpecialNumbersAndDefaults) {

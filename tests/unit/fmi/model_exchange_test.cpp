@@ -89,7 +89,8 @@ TEST(ModelExchange, BouncingBallComesToRestWithoutChattering) {
   options.parameters = {{"e", 0.5}};
   auto driver = make_driver(TestFmu("bouncing_ball").open(), options);
   driver->initialize();
-  for (int k = 0; k < 500; ++k) driver->step(k * 0.01, 0.01);
+  for (int k = 0; k < 500; ++k)
+    driver->step(k * 0.01, 0.01);
   std::vector<double> outputs(driver->ports().outputs.size());
   driver->get_outputs(outputs.data());
   EXPECT_EQ(outputs[port_index(driver->ports().outputs, "h")], 0.0);
@@ -112,7 +113,8 @@ std::vector<std::array<double, 2>> van_der_pol_reference(double mu, double dt, i
       const auto k2 = f({x[0] + h / 2 * k1[0], x[1] + h / 2 * k1[1]});
       const auto k3 = f({x[0] + h / 2 * k2[0], x[1] + h / 2 * k2[1]});
       const auto k4 = f({x[0] + h * k3[0], x[1] + h * k3[1]});
-      for (int j = 0; j < 2; ++j) x[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
+      for (int j = 0; j < 2; ++j)
+        x[j] += h / 6 * (k1[j] + 2 * k2[j] + 2 * k3[j] + k4[j]);
     }
     result.push_back(x);
   }
@@ -176,7 +178,8 @@ TEST(ModelExchange, TimeEventsHappenAtTheirExactTimes) {
     driver->step(k * 0.1, 0.1);
     driver->get_outputs(outputs.data());
     int expected = 0;
-    while ((expected + 1) * period <= t_end) ++expected;
+    while ((expected + 1) * period <= t_end)
+      ++expected;
     ASSERT_EQ(outputs[counter], expected) << "t = " << t_end;
     EXPECT_EQ(outputs[y], expected);
     if (expected > 0) {

@@ -54,15 +54,15 @@ class TestFmu {
 };
 
 // Runs `statement` and expects a core::Error whose message contains `fragment`.
-#define EXPECT_ERROR_CONTAINING(statement, fragment)                                    \
-  do {                                                                                  \
-    try {                                                                               \
-      statement;                                                                        \
-      ADD_FAILURE() << "expected an error containing \"" << (fragment) << "\"";         \
-    } catch (const ::twinloop::core::Error& error) {                                    \
-      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)            \
-          << "message: " << error.what();                                               \
-    }                                                                                   \
+#define EXPECT_ERROR_CONTAINING(statement, fragment)                            \
+  do {                                                                          \
+    try {                                                                       \
+      statement;                                                                \
+      ADD_FAILURE() << "expected an error containing \"" << (fragment) << "\""; \
+    } catch (const ::twinloop::core::Error& error) {                            \
+      EXPECT_NE(std::string(error.what()).find(fragment), std::string::npos)    \
+          << "message: " << error.what();                                       \
+    }                                                                           \
   } while (false)
 
 }  // namespace twinloop::fmi::testing

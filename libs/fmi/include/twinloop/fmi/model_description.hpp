@@ -95,12 +95,12 @@ struct CoSimulationInfo {
   bool can_get_and_set_fmu_state = false;
   bool can_serialize_fmu_state = false;
   bool provides_directional_derivatives = false;
-  bool provides_adjoint_derivatives = false;       // FMI 3
-  bool provides_per_element_dependencies = false;  // FMI 3
-  std::optional<double> fixed_internal_step_size;  // FMI 3
-  int recommended_intermediate_input_smoothness = 0;  // FMI 3
-  bool provides_intermediate_update = false;          // FMI 3
-  bool might_return_early_from_do_step = false;       // FMI 3
+  bool provides_adjoint_derivatives = false;                // FMI 3
+  bool provides_per_element_dependencies = false;           // FMI 3
+  std::optional<double> fixed_internal_step_size;           // FMI 3
+  int recommended_intermediate_input_smoothness = 0;        // FMI 3
+  bool provides_intermediate_update = false;                // FMI 3
+  bool might_return_early_from_do_step = false;             // FMI 3
   bool can_return_early_after_intermediate_update = false;  // FMI 3
   bool has_event_mode = false;                              // FMI 3
   bool provides_evaluate_discrete_states = false;           // FMI 3
@@ -116,9 +116,9 @@ struct ModelExchangeInfo {
   bool can_get_and_set_fmu_state = false;
   bool can_serialize_fmu_state = false;
   bool provides_directional_derivatives = false;
-  bool provides_adjoint_derivatives = false;         // FMI 3
-  bool provides_per_element_dependencies = false;    // FMI 3
-  bool provides_evaluate_discrete_states = false;    // FMI 3
+  bool provides_adjoint_derivatives = false;       // FMI 3
+  bool provides_per_element_dependencies = false;  // FMI 3
+  bool provides_evaluate_discrete_states = false;  // FMI 3
 };
 
 struct DefaultExperiment {
