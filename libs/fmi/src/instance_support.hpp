@@ -81,6 +81,10 @@ struct Channel {
     if constexpr (boolean) {
       return static_cast<T>(value != 0.0);
     } else if constexpr (std::is_floating_point_v<T>) {
+      // A double beyond the float range has no float value to convert to: saturate to infinity.
+      constexpr double largest = static_cast<double>(std::numeric_limits<T>::max());
+      if (value > largest) return std::numeric_limits<T>::infinity();
+      if (value < -largest) return -std::numeric_limits<T>::infinity();
       return static_cast<T>(value);
     } else {
       if (std::isnan(value)) return 0;

@@ -223,6 +223,9 @@ std::pair<double, double> integer_range(VariableType type) {
   }
 }
 
+// An array larger than this is refused: its ports could not be laid out in memory anyway.
+constexpr std::uint64_t kMaxElements = 1'000'000;
+
 struct TypeDefinition {
   VariableType type = VariableType::float64;
   std::string unit;
@@ -752,9 +755,23 @@ class Parser {
                            "structural parameter or constant with a start value",
                            variable.name, *dimension.value_reference));
         }
-        dimension.size = static_cast<std::uint64_t>(size_variable->start.front());
+        const double size = size_variable->start.front();
+        if (!(size >= 0 && size <= static_cast<double>(kMaxElements))) {
+          fail(nodes_[index], fmt::format("a <Dimension> of \"{}\" takes its size {} from \"{}\", "
+                                          "which is not between 0 and {}",
+                                          variable.name, size, size_variable->name, kMaxElements));
+        }
+        dimension.size = static_cast<std::uint64_t>(size);
       }
-      const std::size_t count = variable.element_count();
+      std::uint64_t count = 1;
+      for (const Dimension& dimension : variable.dimensions) {
+        count = dimension.size > kMaxElements ? kMaxElements + 1 : count * dimension.size;
+        if (count > kMaxElements) {
+          fail(nodes_[index], fmt::format("array variable \"{}\" has more than {} elements, "
+                                          "more than twinloop supports",
+                                          variable.name, kMaxElements));
+        }
+      }
       if (!variable.start.empty() && variable.start.size() != count) {
         fail(nodes_[index], fmt::format("variable \"{}\" has {} start values for {} elements",
                                         variable.name, variable.start.size(), count));

@@ -63,6 +63,9 @@ TEST_F(Fmi3Feedthrough, ClampsToTheRangeOfEachType) {
   in("u16_in") = 1e9;
   in("i64_in") = 1e30;
   in("u64_in") = NAN;
+  in("f32_in") = 1e300;
+  exchange();
+  EXPECT_EQ(out("f32_out"), INFINITY);
   in("f32_in") = 0.1;
   exchange();
   EXPECT_EQ(out("i8_out"), 127);

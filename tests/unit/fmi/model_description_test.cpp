@@ -1,6 +1,8 @@
 #include "twinloop/fmi/model_description.hpp"
 
 #include <cmath>
+#include <fstream>
+#include <iterator>
 
 #include "test_support.hpp"
 #include "twinloop/core/error.hpp"
@@ -357,6 +359,67 @@ TEST(ModelDescription, ReadsSpecialNumbersAndDefaults) {
 TEST(ModelDescription, MissingFileIsRefused) {
   EXPECT_ERROR_CONTAINING(read_model_description("/nonexistent/modelDescription.xml"),
                           "the FMU has no modelDescription.xml at the root of its archive");
+}
+
+}  // namespace
+}  // namespace twinloop::fmi
+
+namespace twinloop::fmi {
+namespace {
+
+// Every prefix of real descriptions, and every byte flipped in turn, is either parsed or
+// refused with a core::Error: nothing else escapes, nothing crashes (the sanitizer build runs
+// this too).
+TEST(ModelDescription, SurvivesTruncatedAndCorruptedInput) {
+  for (const std::string name : {"feedthrough", "feedthrough3", "bouncing_ball"}) {
+    std::ifstream stream(std::filesystem::path(TWINLOOP_TEST_FMU_DIR) / name /
+                         "modelDescription.xml");
+    const std::string xml((std::istreambuf_iterator<char>(stream)),
+                          std::istreambuf_iterator<char>());
+    ASSERT_FALSE(xml.empty());
+    std::size_t refused = 0;
+    for (std::size_t length = 0; length < xml.size(); length += 7) {
+      try {
+        parse_model_description(std::string_view(xml).substr(0, length));
+      } catch (const core::Error&) {
+        ++refused;
+      }
+    }
+    EXPECT_GT(refused, 0u);
+    for (std::size_t position = 0; position < xml.size(); position += 3) {
+      std::string corrupted = xml;
+      corrupted[position] = static_cast<char>(corrupted[position] ^ 0x15);
+      try {
+        parse_model_description(corrupted);
+      } catch (const core::Error&) {
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace twinloop::fmi
+
+namespace twinloop::fmi {
+namespace {
+
+TEST(ModelDescription, RefusesHugeArrays) {
+  EXPECT_ERROR_CONTAINING(
+      parse_model_description(fmi3_with_variables(
+          R"(<Float64 name="v" valueReference="1"><Dimension start="100000"/>
+             <Dimension start="100000"/></Float64>)")),
+      "array variable \"v\" has more than 1000000 elements");
+  EXPECT_ERROR_CONTAINING(
+      parse_model_description(fmi3_with_variables(
+          R"(<Float64 name="v" valueReference="1"><Dimension start="18446744073709551615"/>
+             <Dimension start="2"/></Float64>)")),
+      "more than twinloop supports");
+  EXPECT_ERROR_CONTAINING(
+      parse_model_description(fmi3_with_variables(
+          R"(<Int32 name="n" valueReference="1" causality="structuralParameter"
+                    variability="fixed" start="-1"/>
+             <Float64 name="v" valueReference="2"><Dimension valueReference="1"/></Float64>)")),
+      "takes its size -1 from \"n\", which is not between 0 and 1000000");
 }
 
 }  // namespace
