@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <array>
 #include <cmath>
 #include <mutex>
 #include <set>
@@ -9,25 +10,15 @@
 #include "drivers.hpp"
 #include "fmu_binary.hpp"
 #include "instance_support.hpp"
+#include "value_types.hpp"
 
 namespace twinloop::fmi {
 
 std::string_view to_string(Status status) {
-  switch (status) {
-    case Status::ok:
-      return "OK";
-    case Status::warning:
-      return "Warning";
-    case Status::discard:
-      return "Discard";
-    case Status::error:
-      return "Error";
-    case Status::fatal:
-      return "Fatal";
-    case Status::pending:
-      return "Pending";
-  }
-  return "?";
+  static constexpr std::array<std::string_view, 6> names{"OK",    "Warning", "Discard",
+                                                         "Error", "Fatal",   "Pending"};
+  const auto index = static_cast<std::size_t>(status);
+  return index < names.size() ? names[index] : "?";
 }
 
 FmuError::FmuError(std::string detail, std::string function, Status status, double time)
@@ -46,6 +37,57 @@ std::string LogContext::take_problem() {
   std::string quoted = fmt::format(" (the FMU logged: {})", last_problem);
   last_problem.clear();
   return quoted;
+}
+
+Status status_of(fmi2Status status) {
+  switch (status) {
+    case fmi2OK:
+      return Status::ok;
+    case fmi2Warning:
+      return Status::warning;
+    case fmi2Discard:
+      return Status::discard;
+    case fmi2Error:
+      return Status::error;
+    case fmi2Fatal:
+      return Status::fatal;
+    case fmi2Pending:
+      return Status::pending;
+  }
+  return Status::fatal;
+}
+
+Status status_of(fmi3Status status) {
+  switch (status) {
+    case fmi3OK:
+      return Status::ok;
+    case fmi3Warning:
+      return Status::warning;
+    case fmi3Discard:
+      return Status::discard;
+    case fmi3Error:
+      return Status::error;
+    case fmi3Fatal:
+      return Status::fatal;
+  }
+  return Status::fatal;
+}
+
+void require_order(bool initialized, bool terminated, CallOrder order, const char* what) {
+  if (order == CallOrder::before_initialisation) {
+    if (initialized) {
+      throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
+    }
+    return;
+  }
+  if (!initialized) {
+    throw core::Error(core::ErrorKind::internal,
+                      fmt::format("{} before the FMU instance was initialised", what));
+  }
+  if (order == CallOrder::running && terminated) {
+    throw core::Error(core::ErrorKind::internal,
+                      fmt::format("{} after the FMU asked to terminate", what));
+  }
 }
 
 FmuError call_failed(LogContext& log, std::string_view function, Status status, double time) {
@@ -97,49 +139,6 @@ namespace {
 [[noreturn]] void bad_parameter(const std::string& name, const std::string& problem) {
   core::throw_unprocessable(fmt::format("parameter \"{}\": {}", name, problem),
                             "/parameters/" + core::json_pointer_token(name));
-}
-
-bool integral_type(VariableType type) {
-  switch (type) {
-    case VariableType::float32:
-    case VariableType::float64:
-    case VariableType::boolean:
-    case VariableType::string:
-    case VariableType::binary:
-    case VariableType::clock:
-      return false;
-    default:
-      return true;
-  }
-}
-
-std::pair<double, double> range_of(VariableType type, FmiVersion version) {
-  switch (type) {
-    case VariableType::int8:
-      return {-128.0, 127.0};
-    case VariableType::uint8:
-      return {0.0, 255.0};
-    case VariableType::int16:
-      return {-32768.0, 32767.0};
-    case VariableType::uint16:
-      return {0.0, 65535.0};
-    case VariableType::int32:
-      return {-2147483648.0, 2147483647.0};
-    case VariableType::uint32:
-      return {0.0, 4294967295.0};
-    case VariableType::uint64:
-      return {0.0, 18446744073709551615.0};
-    case VariableType::enumeration:
-      if (version == FmiVersion::fmi2) return {-2147483648.0, 2147483647.0};
-      return {-9223372036854775808.0, 9223372036854775807.0};
-    case VariableType::float32:
-      return {-static_cast<double>(std::numeric_limits<float>::max()),
-              static_cast<double>(std::numeric_limits<float>::max())};
-    case VariableType::boolean:
-      return {0.0, 1.0};
-    default:
-      return {-INFINITY, INFINITY};
-  }
 }
 
 std::string decode_hex(const std::string& name, const std::string& hex) {
@@ -206,7 +205,7 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
     bad_parameter(name, fmt::format("expected {} values, got {}", variable->element_count(),
                                     checked.numbers.size()));
   }
-  const auto [low, high] = range_of(variable->type, description.version);
+  const auto [low, high] = value_range(variable->type, description.version);
   for (const double number : checked.numbers) {
     if (std::isnan(number) && variable->type != VariableType::float32 &&
         variable->type != VariableType::float64) {
@@ -215,7 +214,7 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
     if (variable->type == VariableType::boolean && number != 0.0 && number != 1.0) {
       bad_parameter(name, fmt::format("a Boolean takes 0 or 1, got {}", number));
     }
-    if (integral_type(variable->type) && number != std::floor(number)) {
+    if (is_integer(variable->type) && number != std::floor(number)) {
       bad_parameter(
           name, fmt::format("{} takes whole numbers, got {}", to_string(variable->type), number));
     }

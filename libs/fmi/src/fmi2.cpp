@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "co_simulation.hpp"
 #include "drivers.hpp"
 #include "fmu_binary.hpp"
 #include "instance_support.hpp"
@@ -13,24 +14,6 @@
 namespace twinloop::fmi {
 
 namespace {
-
-Status status_of(fmi2Status status) {
-  switch (status) {
-    case fmi2OK:
-      return Status::ok;
-    case fmi2Warning:
-      return Status::warning;
-    case fmi2Discard:
-      return Status::discard;
-    case fmi2Error:
-      return Status::error;
-    case fmi2Fatal:
-      return Status::fatal;
-    case fmi2Pending:
-      return Status::pending;
-  }
-  return Status::fatal;  // not a status of the standard: take the worst
-}
 
 void log_message(fmi2ComponentEnvironment environment, fmi2String, fmi2Status status,
                  fmi2String category, fmi2String message, ...) {
@@ -61,23 +44,19 @@ void free_memory(void* memory) {
 // One FMI 2 instance: instantiation, status checks, parameters, value exchange and the end of
 // its life. Terminated and freed by the destructor as the state machine allows: fmi2Terminate
 // only after a successful initialisation, fmi2FreeInstance unless the FMU returned fmi2Fatal.
-class Fmi2Instance {
+class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2CallbackFunctions> {
  public:
   Fmi2Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
-      : slot_(fmu, interface), f_(fmu.binary(interface).fmi2), description_(fmu.description()) {
-    log_.instance = options.instance_name;
-    log_.sink = options.log;
+      : InstanceCore(fmu, interface, options, fmu.binary(interface).fmi2) {
     callbacks_ = {log_message, allocate_memory, free_memory, nullptr, &log_};
-    handle_.functions = &f_;
-    handle_.component =
+    handle_.instance =
         f_.instantiate(options.instance_name.c_str(),
                        interface == Interface::co_simulation ? fmi2CoSimulation : fmi2ModelExchange,
                        description_.instantiation_token.c_str(), fmu.resource_location().c_str(),
                        &callbacks_, fmi2False, options.logging_on ? fmi2True : fmi2False);
-    if (handle_.component == nullptr) {
+    if (handle_.instance == nullptr) {
       throw call_failed(log_, "fmi2Instantiate", Status::error, options.start_time);
     }
-    time_ = options.start_time;
     for (const auto& [name, value] : options.parameters) {
       set_parameter(check_parameter(description_, name, value));
     }
@@ -86,60 +65,62 @@ class Fmi2Instance {
     build(fmu.ports().outputs, PortSelection::all, outputs_);
   }
 
-  Fmi2Instance(const Fmi2Instance&) = delete;
-  Fmi2Instance& operator=(const Fmi2Instance&) = delete;
-
-  const Fmi2Functions& functions() const { return f_; }
-  fmi2Component component() const { return handle_.component; }
-  LogContext& log() { return log_; }
-  double time() const { return time_; }
-  void set_time_reached(double time) { time_ = time; }
-
-  // Throws for anything worse than a warning; remembers what the state machine then allows.
-  void check(fmi2Status status, const char* function) {
-    if (status == fmi2OK || status == fmi2Warning) return;
-    fail(status, function);
-  }
-
-  [[noreturn]] void fail(fmi2Status status, const char* function) {
-    handle_.failed = true;
-    handle_.fatal = handle_.fatal || status == fmi2Fatal;
-    throw call_failed(log_, function, status_of(status), time_);
-  }
-
   void initialize(const DriverOptions& options, const double* inputs) {
     const bool tolerance_defined = options.tolerance.has_value();
     const bool stop_defined = options.stop_time.has_value();
-    check(f_.setup_experiment(handle_.component, tolerance_defined, options.tolerance.value_or(0.0),
+    check(f_.setup_experiment(handle_.instance, tolerance_defined, options.tolerance.value_or(0.0),
                               options.start_time, stop_defined, options.stop_time.value_or(0.0)),
           "fmi2SetupExperiment");
-    check(f_.enter_initialization_mode(handle_.component), "fmi2EnterInitializationMode");
+    check(f_.enter_initialization_mode(handle_.instance), "fmi2EnterInitializationMode");
     handle_.initialized = true;
-    if (inputs != nullptr) {
-      set_inputs(continuous_inputs_, inputs);
-      set_inputs(discrete_inputs_, inputs);
-    }
-    check(f_.exit_initialization_mode(handle_.component), "fmi2ExitInitializationMode");
+    if (inputs != nullptr) set_inputs(inputs);
+    check(f_.exit_initialization_mode(handle_.instance), "fmi2ExitInitializationMode");
   }
 
+  static constexpr const char* do_step_name = "fmi2DoStep";
+
+  // Co-simulation. fmi2Discard: the FMU tells through fmi2GetBooleanStatus(fmi2Terminated)
+  // whether it wants to terminate, and through fmi2GetRealStatus(fmi2LastSuccessfulTime) how
+  // far it got.
+  DoStepOutcome do_step(double t, double dt) {
+    const fmi2Status status = f_.do_step(handle_.instance, t, dt, fmi2True);
+    if (status == fmi2OK || status == fmi2Warning) {
+      time_ = t + dt;
+      return {};
+    }
+    if (status != fmi2Discard) fail(status, do_step_name);
+    fmi2Boolean terminate = fmi2False;
+    check(f_.get_boolean_status(handle_.instance, fmi2Terminated, &terminate),
+          "fmi2GetBooleanStatus(fmi2Terminated)");
+    fmi2Real last_successful = t;
+    check(f_.get_real_status(handle_.instance, fmi2LastSuccessfulTime, &last_successful),
+          "fmi2GetRealStatus(fmi2LastSuccessfulTime)");
+    time_ = last_successful;
+    return {true, terminate == fmi2True, last_successful};
+  }
+
+  void set_inputs(const double* values) {
+    set_inputs(continuous_inputs_, values);
+    set_inputs(discrete_inputs_, values);
+  }
   void set_continuous_inputs(const double* values) { set_inputs(continuous_inputs_, values); }
   void set_discrete_inputs(const double* values) { set_inputs(discrete_inputs_, values); }
 
   void get_outputs(double* values) {
     if (!outputs_.reals.empty()) {
-      check(f_.get_real(handle_.component, outputs_.reals.references.data(),
+      check(f_.get_real(handle_.instance, outputs_.reals.references.data(),
                         outputs_.reals.references.size(), outputs_.reals.buffer.get()),
             "fmi2GetReal");
       outputs_.reals.store(values);
     }
     if (!outputs_.integers.empty()) {
-      check(f_.get_integer(handle_.component, outputs_.integers.references.data(),
+      check(f_.get_integer(handle_.instance, outputs_.integers.references.data(),
                            outputs_.integers.references.size(), outputs_.integers.buffer.get()),
             "fmi2GetInteger");
       outputs_.integers.store(values);
     }
     if (!outputs_.booleans.empty()) {
-      check(f_.get_boolean(handle_.component, outputs_.booleans.references.data(),
+      check(f_.get_boolean(handle_.instance, outputs_.booleans.references.data(),
                            outputs_.booleans.references.size(), outputs_.booleans.buffer.get()),
             "fmi2GetBoolean");
       outputs_.booleans.store(values);
@@ -147,25 +128,6 @@ class Fmi2Instance {
   }
 
  private:
-  // Owns the instance: terminated only after a successful initialisation, freed unless the
-  // FMU returned fmi2Fatal (after which the standard allows no call at all).
-  struct Handle {
-    const Fmi2Functions* functions = nullptr;
-    fmi2Component component = nullptr;
-    bool initialized = false;
-    bool failed = false;
-    bool fatal = false;
-
-    Handle() = default;
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    ~Handle() {
-      if (component == nullptr || fatal) return;
-      if (initialized && !failed) functions->terminate(component);
-      functions->free_instance(component);
-    }
-  };
-
   struct Channels {
     Channel<fmi2Real> reals;
     Channel<fmi2Integer> integers;  // Integer and Enumeration
@@ -188,19 +150,19 @@ class Fmi2Instance {
   void set_inputs(Channels& channels, const double* values) {
     if (!channels.reals.empty()) {
       channels.reals.load(values);
-      check(f_.set_real(handle_.component, channels.reals.references.data(),
+      check(f_.set_real(handle_.instance, channels.reals.references.data(),
                         channels.reals.references.size(), channels.reals.buffer.get()),
             "fmi2SetReal");
     }
     if (!channels.integers.empty()) {
       channels.integers.load(values);
-      check(f_.set_integer(handle_.component, channels.integers.references.data(),
+      check(f_.set_integer(handle_.instance, channels.integers.references.data(),
                            channels.integers.references.size(), channels.integers.buffer.get()),
             "fmi2SetInteger");
     }
     if (!channels.booleans.empty()) {
       channels.booleans.load(values);
-      check(f_.set_boolean(handle_.component, channels.booleans.references.data(),
+      check(f_.set_boolean(handle_.instance, channels.booleans.references.data(),
                            channels.booleans.references.size(), channels.booleans.buffer.get()),
             "fmi2SetBoolean");
     }
@@ -211,114 +173,30 @@ class Fmi2Instance {
     switch (parameter.variable->type) {
       case VariableType::float64: {
         const fmi2Real value = parameter.numbers.front();
-        check(f_.set_real(handle_.component, &reference, 1, &value), "fmi2SetReal");
+        check(f_.set_real(handle_.instance, &reference, 1, &value), "fmi2SetReal");
         break;
       }
       case VariableType::boolean: {
         const fmi2Boolean value = parameter.numbers.front() != 0.0 ? fmi2True : fmi2False;
-        check(f_.set_boolean(handle_.component, &reference, 1, &value), "fmi2SetBoolean");
+        check(f_.set_boolean(handle_.instance, &reference, 1, &value), "fmi2SetBoolean");
         break;
       }
       case VariableType::string: {
         const fmi2String value = parameter.text.c_str();
-        check(f_.set_string(handle_.component, &reference, 1, &value), "fmi2SetString");
+        check(f_.set_string(handle_.instance, &reference, 1, &value), "fmi2SetString");
         break;
       }
       default: {
         const auto value = static_cast<fmi2Integer>(parameter.numbers.front());
-        check(f_.set_integer(handle_.component, &reference, 1, &value), "fmi2SetInteger");
+        check(f_.set_integer(handle_.instance, &reference, 1, &value), "fmi2SetInteger");
         break;
       }
     }
   }
 
-  ProcessSlot slot_;
-  const Fmi2Functions& f_;
-  const ModelDescription& description_;
-  LogContext log_;
-  fmi2CallbackFunctions callbacks_{};
-  Handle handle_;  // after log_ and callbacks_: the FMU may log while it is freed
   Channels continuous_inputs_;
   Channels discrete_inputs_;
   Channels outputs_;
-  double time_ = 0.0;
-};
-
-class Fmi2CoSimulation final : public Driver {
- public:
-  Fmi2CoSimulation(std::shared_ptr<const Fmu> fmu, const DriverOptions& options)
-      : Driver(std::move(fmu), Interface::co_simulation),
-        options_(options),
-        instance_(*fmu_, Interface::co_simulation, options) {}
-
-  void initialize(const double* inputs) override {
-    if (initialized_) {
-      throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
-    }
-    instance_.initialize(options_, inputs);
-    initialized_ = true;
-  }
-
-  void set_inputs(const double* values) override {
-    require_running("set_inputs");
-    instance_.set_continuous_inputs(values);
-    instance_.set_discrete_inputs(values);
-  }
-
-  StepResult step(double t, double dt) override {
-    require_running("step");
-    const Fmi2Functions& f = instance_.functions();
-    const fmi2Status status = f.do_step(instance_.component(), t, dt, fmi2True);
-    if (status == fmi2OK || status == fmi2Warning) {
-      instance_.set_time_reached(t + dt);
-      return {false, t + dt};
-    }
-    if (status != fmi2Discard) instance_.fail(status, "fmi2DoStep");
-    // fmi2Discard: the FMU asks to terminate, or reached only part of the step.
-    fmi2Boolean terminate = fmi2False;
-    instance_.check(f.get_boolean_status(instance_.component(), fmi2Terminated, &terminate),
-                    "fmi2GetBooleanStatus(fmi2Terminated)");
-    fmi2Real last_successful = t;
-    instance_.check(
-        f.get_real_status(instance_.component(), fmi2LastSuccessfulTime, &last_successful),
-        "fmi2GetRealStatus(fmi2LastSuccessfulTime)");
-    instance_.set_time_reached(last_successful);
-    if (terminate == fmi2True) {
-      terminated_ = true;
-      return {true, last_successful};
-    }
-    LogContext& log = instance_.log();
-    throw FmuError(fmt::format("FMU instance \"{}\": fmi2DoStep returned Discard at t = {} after "
-                               "reaching only t = {}; twinloop cannot repeat a step{}",
-                               log.instance, t, last_successful, log.take_problem()),
-                   "fmi2DoStep", Status::discard, t);
-  }
-
-  void get_outputs(double* values) override {
-    if (!initialized_) {
-      throw core::Error(core::ErrorKind::internal, "get_outputs before initialisation");
-    }
-    instance_.get_outputs(values);
-  }
-
-  double time() const override { return initialized_ ? instance_.time() : options_.start_time; }
-
- private:
-  void require_running(const char* what) const {
-    if (!initialized_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} before the FMU instance was initialised", what));
-    }
-    if (terminated_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} after the FMU asked to terminate", what));
-    }
-  }
-
-  DriverOptions options_;
-  Fmi2Instance instance_;
-  bool initialized_ = false;
-  bool terminated_ = false;
 };
 
 // The model-exchange calls of an FMI 2 instance, for ModelExchangeDriver.
@@ -392,7 +270,7 @@ class Fmi2ModelExchangeBackend {
   }
 
  private:
-  fmi2Component c() const { return instance_.component(); }
+  fmi2Component c() const { return instance_.instance(); }
 
   Fmi2Instance instance_;
   const Fmi2Functions& f_;
@@ -405,7 +283,7 @@ class Fmi2ModelExchangeBackend {
 
 std::unique_ptr<Driver> make_fmi2_co_simulation(std::shared_ptr<const Fmu> fmu,
                                                 const DriverOptions& options) {
-  return std::make_unique<Fmi2CoSimulation>(std::move(fmu), options);
+  return std::make_unique<CoSimulationDriver<Fmi2Instance>>(std::move(fmu), options);
 }
 
 std::unique_ptr<Driver> make_fmi2_model_exchange(std::shared_ptr<const Fmu> fmu,

@@ -3,6 +3,7 @@
 
 #include <tuple>
 
+#include "co_simulation.hpp"
 #include "drivers.hpp"
 #include "fmu_binary.hpp"
 #include "instance_support.hpp"
@@ -11,22 +12,6 @@
 namespace twinloop::fmi {
 
 namespace {
-
-Status status_of(fmi3Status status) {
-  switch (status) {
-    case fmi3OK:
-      return Status::ok;
-    case fmi3Warning:
-      return Status::warning;
-    case fmi3Discard:
-      return Status::discard;
-    case fmi3Error:
-      return Status::error;
-    case fmi3Fatal:
-      return Status::fatal;
-  }
-  return Status::fatal;  // not a status of the standard: take the worst
-}
 
 void log_message(fmi3InstanceEnvironment environment, fmi3Status status, fmi3String category,
                  fmi3String message) {
@@ -93,15 +78,15 @@ using Channels =
                Channel<fmi3Int16>, Channel<fmi3UInt16>, Channel<fmi3Int32>, Channel<fmi3UInt32>,
                Channel<fmi3Int64>, Channel<fmi3UInt64>, Channel<fmi3Boolean>>;
 
+// FMI 3 passes its callbacks as arguments; there is no structure to keep alive.
+struct NoCallbacks {};
+
 // One FMI 3 instance: instantiation, status checks, parameters, value exchange and the end of
 // its life.
-class Fmi3Instance {
+class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallbacks> {
  public:
   Fmi3Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
-      : slot_(fmu, interface), f_(fmu.binary(interface).fmi3), description_(fmu.description()) {
-    log_.instance = options.instance_name;
-    log_.sink = options.log;
-    handle_.functions = &f_;
+      : InstanceCore(fmu, interface, options, fmu.binary(interface).fmi3) {
     const char* resources =
         fmu.resource_location().empty() ? nullptr : fmu.resource_location().c_str();
     const bool logging_on = options.logging_on;
@@ -120,7 +105,6 @@ class Fmi3Instance {
                                                               : "fmi3InstantiateModelExchange",
                         Status::error, options.start_time);
     }
-    time_ = options.start_time;
     for (const auto& [name, value] : options.parameters) {
       set_parameter(check_parameter(description_, name, value));
     }
@@ -129,39 +113,39 @@ class Fmi3Instance {
     build(fmu.ports().outputs, PortSelection::all, outputs_);
   }
 
-  Fmi3Instance(const Fmi3Instance&) = delete;
-  Fmi3Instance& operator=(const Fmi3Instance&) = delete;
-
-  const Fmi3Functions& functions() const { return f_; }
-  fmi3Instance instance() const { return handle_.instance; }
-  LogContext& log() { return log_; }
-  double time() const { return time_; }
-  void set_time_reached(double time) { time_ = time; }
-
-  void check(fmi3Status status, const char* function) {
-    if (status == fmi3OK || status == fmi3Warning) return;
-    fail(status, function);
-  }
-
-  [[noreturn]] void fail(fmi3Status status, const char* function) {
-    handle_.failed = true;
-    handle_.fatal = handle_.fatal || status == fmi3Fatal;
-    throw call_failed(log_, function, status_of(status), time_);
-  }
-
   void initialize(const DriverOptions& options, const double* inputs) {
     check(f_.enter_initialization_mode(
               handle_.instance, options.tolerance.has_value(), options.tolerance.value_or(0.0),
               options.start_time, options.stop_time.has_value(), options.stop_time.value_or(0.0)),
           "fmi3EnterInitializationMode");
     handle_.initialized = true;
-    if (inputs != nullptr) {
-      set_inputs(continuous_inputs_, inputs);
-      set_inputs(discrete_inputs_, inputs);
-    }
+    if (inputs != nullptr) set_inputs(inputs);
     check(f_.exit_initialization_mode(handle_.instance), "fmi3ExitInitializationMode");
   }
 
+  static constexpr const char* do_step_name = "fmi3DoStep";
+
+  // Co-simulation without event mode and early return: the FMU may discard the step or ask to
+  // terminate, with lastSuccessfulTime telling how far it got.
+  DoStepOutcome do_step(double t, double dt) {
+    fmi3Boolean event_handling_needed = fmi3False;
+    fmi3Boolean terminate = fmi3False;
+    fmi3Boolean early_return = fmi3False;
+    fmi3Float64 last_successful = t + dt;
+    const fmi3Status status = f_.do_step(handle_.instance, t, dt, fmi3True, &event_handling_needed,
+                                         &terminate, &early_return, &last_successful);
+    if (status != fmi3OK && status != fmi3Warning && status != fmi3Discard) {
+      fail(status, do_step_name);
+    }
+    const bool discarded = status == fmi3Discard;
+    time_ = terminate || discarded ? last_successful : t + dt;
+    return {discarded, terminate, last_successful};
+  }
+
+  void set_inputs(const double* values) {
+    set_inputs(continuous_inputs_, values);
+    set_inputs(discrete_inputs_, values);
+  }
   void set_continuous_inputs(const double* values) { set_inputs(continuous_inputs_, values); }
   void set_discrete_inputs(const double* values) { set_inputs(discrete_inputs_, values); }
 
@@ -170,23 +154,6 @@ class Fmi3Instance {
   }
 
  private:
-  struct Handle {
-    const Fmi3Functions* functions = nullptr;
-    fmi3Instance instance = nullptr;
-    bool initialized = false;
-    bool failed = false;
-    bool fatal = false;
-
-    Handle() = default;
-    Handle(const Handle&) = delete;
-    Handle& operator=(const Handle&) = delete;
-    ~Handle() {
-      if (instance == nullptr || fatal) return;
-      if (initialized && !failed) functions->terminate(instance);
-      functions->free_instance(instance);
-    }
-  };
-
   void build(const std::vector<Port>& ports, PortSelection selection, Channels& channels) {
     for_each_port_variable(
         ports, selection, [&](std::size_t index, std::size_t port, std::size_t elements) {
@@ -241,91 +208,9 @@ class Fmi3Instance {
     });
   }
 
-  ProcessSlot slot_;
-  const Fmi3Functions& f_;
-  const ModelDescription& description_;
-  LogContext log_;
-  Handle handle_;  // after log_: the FMU may log while it is freed
   Channels continuous_inputs_;
   Channels discrete_inputs_;
   Channels outputs_;
-  double time_ = 0.0;
-};
-
-class Fmi3CoSimulation final : public Driver {
- public:
-  Fmi3CoSimulation(std::shared_ptr<const Fmu> fmu, const DriverOptions& options)
-      : Driver(std::move(fmu), Interface::co_simulation),
-        options_(options),
-        instance_(*fmu_, Interface::co_simulation, options) {}
-
-  void initialize(const double* inputs) override {
-    if (initialized_) {
-      throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
-    }
-    instance_.initialize(options_, inputs);
-    initialized_ = true;
-  }
-
-  void set_inputs(const double* values) override {
-    require_running("set_inputs");
-    instance_.set_continuous_inputs(values);
-    instance_.set_discrete_inputs(values);
-  }
-
-  StepResult step(double t, double dt) override {
-    require_running("step");
-    fmi3Boolean event_handling_needed = fmi3False;
-    fmi3Boolean terminate = fmi3False;
-    fmi3Boolean early_return = fmi3False;
-    fmi3Float64 last_successful = t + dt;
-    const fmi3Status status =
-        instance_.functions().do_step(instance_.instance(), t, dt, fmi3True, &event_handling_needed,
-                                      &terminate, &early_return, &last_successful);
-    if (status != fmi3OK && status != fmi3Warning && status != fmi3Discard) {
-      instance_.fail(status, "fmi3DoStep");
-    }
-    if (terminate) {
-      terminated_ = true;
-      instance_.set_time_reached(last_successful);
-      return {true, last_successful};
-    }
-    if (status == fmi3Discard) {
-      LogContext& log = instance_.log();
-      throw FmuError(fmt::format("FMU instance \"{}\": fmi3DoStep returned Discard at t = {} "
-                                 "after reaching only t = {}; twinloop cannot repeat a step{}",
-                                 log.instance, t, last_successful, log.take_problem()),
-                     "fmi3DoStep", Status::discard, t);
-    }
-    instance_.set_time_reached(t + dt);
-    return {false, t + dt};
-  }
-
-  void get_outputs(double* values) override {
-    if (!initialized_) {
-      throw core::Error(core::ErrorKind::internal, "get_outputs before initialisation");
-    }
-    instance_.get_outputs(values);
-  }
-
-  double time() const override { return initialized_ ? instance_.time() : options_.start_time; }
-
- private:
-  void require_running(const char* what) const {
-    if (!initialized_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} before the FMU instance was initialised", what));
-    }
-    if (terminated_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} after the FMU asked to terminate", what));
-    }
-  }
-
-  DriverOptions options_;
-  Fmi3Instance instance_;
-  bool initialized_ = false;
-  bool terminated_ = false;
 };
 
 // The model-exchange calls of an FMI 3 instance, for ModelExchangeDriver.
@@ -416,7 +301,7 @@ class Fmi3ModelExchangeBackend {
 
 std::unique_ptr<Driver> make_fmi3_co_simulation(std::shared_ptr<const Fmu> fmu,
                                                 const DriverOptions& options) {
-  return std::make_unique<Fmi3CoSimulation>(std::move(fmu), options);
+  return std::make_unique<CoSimulationDriver<Fmi3Instance>>(std::move(fmu), options);
 }
 
 std::unique_ptr<Driver> make_fmi3_model_exchange(std::shared_ptr<const Fmu> fmu,

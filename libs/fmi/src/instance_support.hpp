@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "twinloop/fmi/driver.hpp"
+#include "twinloop/fmi/fmi2_api.h"
+#include "twinloop/fmi/fmi3_api.h"
 #include "twinloop/fmi/fmu.hpp"
 
 namespace twinloop::fmi {
@@ -39,8 +41,94 @@ class ProcessSlot {
   std::string key_;  // empty when the FMU may be instantiated many times
 };
 
+// What a doStep reached: the whole step, a step the FMU discarded (it reached only
+// last_successful_time), or the FMU asking to terminate at last_successful_time.
+struct DoStepOutcome {
+  bool discarded = false;
+  bool terminate = false;
+  double last_successful_time = 0.0;
+};
+
+// Where in an instance's life a driver call belongs; require_order throws core::Error
+// (internal) for a call out of order.
+enum class CallOrder { before_initialisation, initialised, running };
+void require_order(bool initialized, bool terminated, CallOrder order, const char* what);
+
+// Owns an FMI 2 or FMI 3 instance: terminated only after a successful initialisation, freed
+// unless the FMU returned Fatal (after which the standard allows no call at all).
+template <typename Functions, typename Pointer>
+struct InstanceHandle {
+  const Functions* functions = nullptr;
+  Pointer instance = nullptr;
+  bool initialized = false;
+  bool failed = false;
+  bool fatal = false;
+
+  InstanceHandle() = default;
+  InstanceHandle(const InstanceHandle&) = delete;
+  InstanceHandle& operator=(const InstanceHandle&) = delete;
+  ~InstanceHandle() {
+    if (instance == nullptr || fatal) return;
+    if (initialized && !failed) functions->terminate(instance);
+    functions->free_instance(instance);
+  }
+};
+
 // Builds the FmuError for `function` returning `status` at `time`.
 FmuError call_failed(LogContext& log, std::string_view function, Status status, double time);
+
+// The status of the standard as twinloop's; a value outside the standard counts as fatal.
+Status status_of(fmi2Status status);
+Status status_of(fmi3Status status);
+
+// What an FMI 2 and an FMI 3 instance have in common: the once-per-process slot, the
+// functions, the logger's context, the handle that frees the instance, the time reached, and
+// the status checks. `Callbacks` is what the FMU keeps a pointer to (FMI 2's callback
+// structure); it is declared before the handle so that it outlives the instance.
+template <typename Functions, typename Pointer, typename Callbacks>
+class InstanceCore {
+ public:
+  InstanceCore(const Fmu& fmu, Interface interface, const DriverOptions& options,
+               const Functions& functions)
+      : slot_(fmu, interface), f_(functions), description_(fmu.description()) {
+    log_.instance = options.instance_name;
+    log_.sink = options.log;
+    handle_.functions = &f_;
+    time_ = options.start_time;
+  }
+  InstanceCore(const InstanceCore&) = delete;
+  InstanceCore& operator=(const InstanceCore&) = delete;
+
+  const Functions& functions() const { return f_; }
+  Pointer instance() const { return handle_.instance; }
+  LogContext& log() { return log_; }
+  double time() const { return time_; }
+  void set_time_reached(double time) { time_ = time; }
+
+  // Throws for anything worse than a warning; remembers what the state machine then allows.
+  template <typename FmiStatus>
+  void check(FmiStatus status, const char* function) {
+    const Status checked = status_of(status);
+    if (checked == Status::ok || checked == Status::warning) return;
+    fail(status, function);
+  }
+
+  template <typename FmiStatus>
+  [[noreturn]] void fail(FmiStatus status, const char* function) {
+    handle_.failed = true;
+    handle_.fatal = handle_.fatal || status_of(status) == Status::fatal;
+    throw call_failed(log_, function, status_of(status), time_);
+  }
+
+ protected:
+  ProcessSlot slot_;
+  const Functions& f_;
+  const ModelDescription& description_;
+  LogContext log_;
+  Callbacks callbacks_{};
+  InstanceHandle<Functions, Pointer> handle_;  // last: the FMU may log while it is freed
+  double time_ = 0.0;
+};
 
 // A group of ports of one FMI type, exchanged with one getter or setter call: the value
 // references (one per variable), the port of each element and a buffer of the FMI type.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <fstream>
@@ -14,8 +15,61 @@
 #include <unordered_set>
 
 #include "twinloop/core/error.hpp"
+#include "value_types.hpp"
 
 namespace twinloop::fmi {
+
+bool is_float(VariableType type) {
+  return type == VariableType::float32 || type == VariableType::float64;
+}
+
+bool is_integer(VariableType type) {
+  switch (type) {
+    case VariableType::int8:
+    case VariableType::uint8:
+    case VariableType::int16:
+    case VariableType::uint16:
+    case VariableType::int32:
+    case VariableType::uint32:
+    case VariableType::int64:
+    case VariableType::uint64:
+    case VariableType::enumeration:
+      return true;
+    default:
+      return false;
+  }
+}
+
+std::pair<double, double> value_range(VariableType type, FmiVersion version) {
+  switch (type) {
+    case VariableType::int8:
+      return {-128.0, 127.0};
+    case VariableType::uint8:
+      return {0.0, 255.0};
+    case VariableType::int16:
+      return {-32768.0, 32767.0};
+    case VariableType::uint16:
+      return {0.0, 65535.0};
+    case VariableType::int32:
+      return {-2147483648.0, 2147483647.0};
+    case VariableType::uint32:
+      return {0.0, 4294967295.0};
+    case VariableType::int64:
+      return {-9223372036854775808.0, 9223372036854775807.0};
+    case VariableType::uint64:
+      return {0.0, 18446744073709551615.0};
+    case VariableType::enumeration:
+      return value_range(version == FmiVersion::fmi2 ? VariableType::int32 : VariableType::int64,
+                         version);
+    case VariableType::float32:
+      return {-static_cast<double>(std::numeric_limits<float>::max()),
+              static_cast<double>(std::numeric_limits<float>::max())};
+    case VariableType::boolean:
+      return {0.0, 1.0};
+    default:
+      return {-INFINITY, INFINITY};
+  }
+}
 
 std::size_t Variable::element_count() const {
   std::size_t count = 1;
@@ -31,88 +85,40 @@ const Variable* ModelDescription::find(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// The standard's spelling of each enumerator, in the enumeration's order.
+template <typename Enum, std::size_t count>
+std::string_view spelling(Enum value, const std::array<std::string_view, count>& names) {
+  const auto index = static_cast<std::size_t>(value);
+  return index < count ? names[index] : "?";
+}
+
+}  // namespace
+
 std::string_view to_string(Causality causality) {
-  switch (causality) {
-    case Causality::parameter:
-      return "parameter";
-    case Causality::calculated_parameter:
-      return "calculatedParameter";
-    case Causality::input:
-      return "input";
-    case Causality::output:
-      return "output";
-    case Causality::local:
-      return "local";
-    case Causality::independent:
-      return "independent";
-    case Causality::structural_parameter:
-      return "structuralParameter";
-  }
-  return "?";
+  static constexpr std::array<std::string_view, 7> names{
+      "parameter",   "calculatedParameter", "input", "output", "local",
+      "independent", "structuralParameter"};
+  return spelling(causality, names);
 }
 
 std::string_view to_string(Variability variability) {
-  switch (variability) {
-    case Variability::constant:
-      return "constant";
-    case Variability::fixed:
-      return "fixed";
-    case Variability::tunable:
-      return "tunable";
-    case Variability::discrete:
-      return "discrete";
-    case Variability::continuous:
-      return "continuous";
-  }
-  return "?";
+  static constexpr std::array<std::string_view, 5> names{"constant", "fixed", "tunable", "discrete",
+                                                         "continuous"};
+  return spelling(variability, names);
 }
 
 std::string_view to_string(Initial initial) {
-  switch (initial) {
-    case Initial::exact:
-      return "exact";
-    case Initial::approx:
-      return "approx";
-    case Initial::calculated:
-      return "calculated";
-  }
-  return "?";
+  static constexpr std::array<std::string_view, 3> names{"exact", "approx", "calculated"};
+  return spelling(initial, names);
 }
 
 std::string_view to_string(VariableType type) {
-  switch (type) {
-    case VariableType::float32:
-      return "Float32";
-    case VariableType::float64:
-      return "Float64";
-    case VariableType::int8:
-      return "Int8";
-    case VariableType::uint8:
-      return "UInt8";
-    case VariableType::int16:
-      return "Int16";
-    case VariableType::uint16:
-      return "UInt16";
-    case VariableType::int32:
-      return "Int32";
-    case VariableType::uint32:
-      return "UInt32";
-    case VariableType::int64:
-      return "Int64";
-    case VariableType::uint64:
-      return "UInt64";
-    case VariableType::boolean:
-      return "Boolean";
-    case VariableType::string:
-      return "String";
-    case VariableType::binary:
-      return "Binary";
-    case VariableType::enumeration:
-      return "Enumeration";
-    case VariableType::clock:
-      return "Clock";
-  }
-  return "?";
+  static constexpr std::array<std::string_view, 15> names{
+      "Float32", "Float64", "Int8",    "UInt8",  "Int16",  "UInt16",      "Int32", "UInt32",
+      "Int64",   "UInt64",  "Boolean", "String", "Binary", "Enumeration", "Clock"};
+  return spelling(type, names);
 }
 
 std::string_view platform_folder(FmiVersion version) {
@@ -143,10 +149,6 @@ const std::map<std::string_view, VariableType>& fmi2_type_elements() {
       {"String", VariableType::string},
       {"Enumeration", VariableType::enumeration}};
   return types;
-}
-
-bool is_float(VariableType type) {
-  return type == VariableType::float32 || type == VariableType::float64;
 }
 
 bool is_numeric_start(VariableType type) {
@@ -199,28 +201,6 @@ std::optional<Integer> parse_integer(std::string_view text) {
     return std::nullopt;
   }
   return value;
-}
-
-// The range of an FMI 3 integer type, to check start, min and max against.
-std::pair<double, double> integer_range(VariableType type) {
-  switch (type) {
-    case VariableType::int8:
-      return {-128.0, 127.0};
-    case VariableType::uint8:
-      return {0.0, 255.0};
-    case VariableType::int16:
-      return {-32768.0, 32767.0};
-    case VariableType::uint16:
-      return {0.0, 65535.0};
-    case VariableType::int32:
-      return {-2147483648.0, 2147483647.0};
-    case VariableType::uint32:
-      return {0.0, 4294967295.0};
-    case VariableType::uint64:
-      return {0.0, 18446744073709551615.0};
-    default:
-      return {-9223372036854775808.0, 9223372036854775807.0};
-  }
 }
 
 // An array larger than this is refused: its ports could not be laid out in memory anyway.
@@ -663,10 +643,7 @@ class Parser {
     }
     const auto value = parse_integer<std::int64_t>(token);
     if (!value) bad("an integer");
-    const VariableType range_type = variable.type == VariableType::enumeration
-                                        ? (fmi3_ ? VariableType::int64 : VariableType::int32)
-                                        : variable.type;
-    const auto [low, high] = integer_range(range_type);
+    const auto [low, high] = value_range(variable.type, description_.version);
     const auto number = static_cast<double>(*value);
     if (number < low || number > high) {
       bad(fmt::format("a value in the range of {}", to_string(variable.type)));

@@ -63,9 +63,7 @@ class ModelExchangeDriver final : public Driver {
   }
 
   void initialize(const double* inputs) override {
-    if (initialized_) {
-      throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
-    }
+    require_order(initialized_, terminated_, CallOrder::before_initialisation, "initialize");
     backend_.initialize(options_, inputs);
     if (inputs != nullptr) remember_discrete_inputs(inputs);
     time_ = options_.start_time;
@@ -94,7 +92,7 @@ class ModelExchangeDriver final : public Driver {
   }
 
   void set_inputs(const double* values) override {
-    require_running("set_inputs");
+    require_order(initialized_, terminated_, CallOrder::running, "set_inputs");
     backend_.set_continuous_inputs(values);
     if (!discrete_inputs_changed(values)) return;
     // Discrete inputs change only in event mode, and the change is an event.
@@ -105,7 +103,7 @@ class ModelExchangeDriver final : public Driver {
   }
 
   StepResult step(double t, double dt) override {
-    require_running("step");
+    require_order(initialized_, terminated_, CallOrder::running, "step");
     if (!(dt > 0)) throw core::Error(core::ErrorKind::internal, "the step size must be positive");
     const double t_end = t + dt;
     events_this_step_ = 0;
@@ -123,7 +121,7 @@ class ModelExchangeDriver final : public Driver {
   }
 
   void get_outputs(double* values) override {
-    require_initialized("get_outputs");
+    require_order(initialized_, terminated_, CallOrder::initialised, "get_outputs");
     backend_.get_outputs(values);
   }
 
@@ -131,21 +129,6 @@ class ModelExchangeDriver final : public Driver {
   IntegratorStatistics statistics() const override { return statistics_; }
 
  private:
-  void require_initialized(const char* what) const {
-    if (!initialized_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} before the FMU instance was initialised", what));
-    }
-  }
-
-  void require_running(const char* what) const {
-    require_initialized(what);
-    if (terminated_) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} after the FMU asked to terminate at t = {}", what, time_));
-    }
-  }
-
   bool discrete_inputs_changed(const double* values) const {
     for (std::size_t i = 0; i < discrete_inputs_.size(); ++i) {
       if (values[discrete_inputs_[i]] != last_discrete_values_[i]) return true;

@@ -152,62 +152,32 @@ fmi2Status fmi2Reset(fmi2Component c) {
   return fmi2OK;
 }
 
-fmi2Status fmi2GetReal(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                       fmi2Real value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  refresh_outputs(m);
-  for (size_t i = 0; i < nvr; ++i) value[i] = m->real[vr[i]];
-  return fmi2OK;
-}
-
-fmi2Status fmi2GetInteger(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                          fmi2Integer value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  refresh_outputs(m);
-  for (size_t i = 0; i < nvr; ++i) value[i] = m->integer[vr[i]];
-  return fmi2OK;
-}
-
-fmi2Status fmi2GetBoolean(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                          fmi2Boolean value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  refresh_outputs(m);
-  for (size_t i = 0; i < nvr; ++i) value[i] = m->boolean[vr[i]];
-  return fmi2OK;
-}
+#define ACCESSORS(Name, Type, field)                                                          \
+  fmi2Status fmi2Get##Name(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,        \
+                           Type value[]) {                                                    \
+    ModelInstance* m = c;                                                                     \
+    if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;                             \
+    refresh_outputs(m);                                                                       \
+    for (size_t i = 0; i < nvr; ++i) value[i] = m->field[vr[i]];                              \
+    return fmi2OK;                                                                            \
+  }                                                                                           \
+  fmi2Status fmi2Set##Name(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,        \
+                           const Type value[]) {                                              \
+    ModelInstance* m = c;                                                                     \
+    if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;                             \
+    for (size_t i = 0; i < nvr; ++i) m->field[vr[i]] = value[i];                              \
+    return fmi2OK;                                                                            \
+  }
+ACCESSORS(Real, fmi2Real, real)
+ACCESSORS(Integer, fmi2Integer, integer)
+ACCESSORS(Boolean, fmi2Boolean, boolean)
+#undef ACCESSORS
 
 fmi2Status fmi2GetString(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
                          fmi2String value[]) {
   ModelInstance* m = c;
   if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
   for (size_t i = 0; i < nvr; ++i) value[i] = m->string[vr[i]] != NULL ? m->string[vr[i]] : "";
-  return fmi2OK;
-}
-
-fmi2Status fmi2SetReal(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                       const fmi2Real value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  for (size_t i = 0; i < nvr; ++i) m->real[vr[i]] = value[i];
-  return fmi2OK;
-}
-
-fmi2Status fmi2SetInteger(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                          const fmi2Integer value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  for (size_t i = 0; i < nvr; ++i) m->integer[vr[i]] = value[i];
-  return fmi2OK;
-}
-
-fmi2Status fmi2SetBoolean(fmi2Component c, const fmi2ValueReference vr[], size_t nvr,
-                          const fmi2Boolean value[]) {
-  ModelInstance* m = c;
-  if (check_references(m, vr, nvr) != fmi2OK) return fmi2Error;
-  for (size_t i = 0; i < nvr; ++i) m->boolean[vr[i]] = value[i];
   return fmi2OK;
 }
 

@@ -404,22 +404,20 @@ namespace twinloop::fmi {
 namespace {
 
 TEST(ModelDescription, RefusesHugeArrays) {
-  EXPECT_ERROR_CONTAINING(
-      parse_model_description(fmi3_with_variables(
-          R"(<Float64 name="v" valueReference="1"><Dimension start="100000"/>
+  EXPECT_ERROR_CONTAINING(parse_model_description(fmi3_with_variables(
+                              R"(<Float64 name="v" valueReference="1"><Dimension start="100000"/>
              <Dimension start="100000"/></Float64>)")),
-      "array variable \"v\" has more than 1000000 elements");
+                          "array variable \"v\" has more than 1000000 elements");
   EXPECT_ERROR_CONTAINING(
       parse_model_description(fmi3_with_variables(
           R"(<Float64 name="v" valueReference="1"><Dimension start="18446744073709551615"/>
              <Dimension start="2"/></Float64>)")),
       "more than twinloop supports");
-  EXPECT_ERROR_CONTAINING(
-      parse_model_description(fmi3_with_variables(
-          R"(<Int32 name="n" valueReference="1" causality="structuralParameter"
+  EXPECT_ERROR_CONTAINING(parse_model_description(fmi3_with_variables(
+                              R"(<Int32 name="n" valueReference="1" causality="structuralParameter"
                     variability="fixed" start="-1"/>
              <Float64 name="v" valueReference="2"><Dimension valueReference="1"/></Float64>)")),
-      "takes its size -1 from \"n\", which is not between 0 and 1000000");
+                          "takes its size -1 from \"n\", which is not between 0 and 1000000");
 }
 
 }  // namespace
