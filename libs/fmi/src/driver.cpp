@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <array>
+#include <charconv>
 #include <cmath>
 #include <mutex>
 #include <set>
@@ -27,7 +28,65 @@ FmuError::FmuError(std::string detail, std::string function, Status status, doub
       status_(status),
       time_(time) {}
 
+namespace {
+
+// The name of the FMI 2 variable that #<type><value reference># stands for, or nullptr.
+const Variable* fmi2_variable(const ModelDescription& description, char type,
+                              std::string_view digits) {
+  std::uint32_t reference = 0;
+  const auto [end, error] =
+      std::from_chars(digits.data(), digits.data() + digits.size(), reference);
+  if (error != std::errc{} || end != digits.data() + digits.size() || digits.empty()) {
+    return nullptr;
+  }
+  for (const Variable& variable : description.variables) {
+    if (variable.value_reference != reference) continue;
+    const bool same_type = (type == 'r' && variable.type == VariableType::float64) ||
+                           (type == 'i' && (variable.type == VariableType::int32 ||
+                                            variable.type == VariableType::enumeration)) ||
+                           (type == 'b' && variable.type == VariableType::boolean) ||
+                           (type == 's' && variable.type == VariableType::string);
+    if (same_type) return &variable;
+  }
+  return nullptr;
+}
+
+std::string expand_fmi2_references(const ModelDescription& description, std::string_view text) {
+  std::string expanded;
+  expanded.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '#') {
+      expanded += text[i];
+      continue;
+    }
+    if (i + 1 < text.size() && text[i + 1] == '#') {
+      expanded += '#';
+      ++i;
+      continue;
+    }
+    const std::size_t close = text.find('#', i + 1);
+    const Variable* variable =
+        close == std::string_view::npos || close < i + 3
+            ? nullptr
+            : fmi2_variable(description, text[i + 1], text.substr(i + 2, close - i - 2));
+    if (variable == nullptr) {
+      expanded += '#';
+      continue;
+    }
+    expanded += variable->name;
+    i = close;
+  }
+  return expanded;
+}
+
+}  // namespace
+
 void LogContext::record(Status status, const char* category, std::string_view message) {
+  std::string expanded;
+  if (fmi2_variables != nullptr && message.find('#') != std::string_view::npos) {
+    expanded = expand_fmi2_references(*fmi2_variables, message);
+    message = expanded;
+  }
   if (status >= Status::warning && status != Status::pending) last_problem.assign(message);
   if (sink) sink(LogMessage{instance, status, category != nullptr ? category : "", message});
 }

@@ -48,6 +48,7 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
  public:
   Fmi2Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
       : InstanceCore(fmu, interface, options, fmu.binary(interface).fmi2) {
+    log_.fmi2_variables = &description_;
     callbacks_ = {log_message, allocate_memory, free_memory, nullptr, &log_};
     handle_.instance =
         f_.instantiate(options.instance_name.c_str(),

@@ -3,6 +3,7 @@
 #include <dlfcn.h>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstring>
 
 #include "fmu_binary.hpp"
@@ -206,6 +207,28 @@ PortLayout port_layout(const ModelDescription& description) {
     }
   }
   return layout;
+}
+
+std::vector<bool> direct_feedthrough(const ModelDescription& description, const PortLayout& ports) {
+  std::vector<bool> reached(description.variables.size(), false);
+  bool everything = false;
+  for (std::size_t index = 0; index < description.variables.size() && !everything; ++index) {
+    if (description.variables[index].causality != Causality::output) continue;
+    const auto listed = std::find_if(
+        description.model_structure.outputs.begin(), description.model_structure.outputs.end(),
+        [&](const Unknown& unknown) { return unknown.variable == index; });
+    if (listed == description.model_structure.outputs.end() || !listed->dependencies) {
+      everything = true;
+      break;
+    }
+    for (const std::size_t dependency : *listed->dependencies)
+      reached[dependency] = true;
+  }
+  std::vector<bool> feedthrough;
+  feedthrough.reserve(ports.inputs.size());
+  for (const Port& input : ports.inputs)
+    feedthrough.push_back(everything || reached[input.variable]);
+  return feedthrough;
 }
 
 SharedLibrary::SharedLibrary(const fs::path& file) {

@@ -22,6 +22,9 @@ struct LogContext {
   std::string instance;
   LogSink sink;
   std::string last_problem;  // the latest message logged with status warning or worse
+  // FMI 2 only: messages may name variables as #r12#, #i3#, #b0#, #s1# (type and value
+  // reference) and write "#" as "##"; record() puts the names in.
+  const ModelDescription* fmi2_variables = nullptr;
 
   void record(Status status, const char* category, std::string_view message);
   // " (the FMU logged: ...)" when it did, and forgets it.

@@ -22,7 +22,9 @@ static fmi2Status do_step(ModelInstance* m, fmi2Real t, fmi2Real h) {
   }
   if (m->integer[MODE] == 0) {
     char message[128];
-    snprintf(message, sizeof message, "simulated failure: the shaft broke at t = %g", fail_at);
+    snprintf(message, sizeof message,
+             "simulated failure: the shaft broke at t = %g (#r1#, 100## sure, #x9# #r77#)",
+             fail_at);
     model_log(m, fmi2Error, "logStatusError", message);
     return fmi2Error;
   }

@@ -98,6 +98,17 @@ TEST(Loading, FlattensFmi3ArraysIntoPorts) {
   EXPECT_EQ(ports.outputs.size(), 22u);  // 15 scalars, 3 + 4 elements
 }
 
+TEST(Loading, FindsDirectFeedthroughInTheModelStructure) {
+  const auto stair = TestFmu("stair").open();  // y depends on the input offset
+  EXPECT_EQ(direct_feedthrough(stair->description(), stair->ports()), std::vector<bool>{true});
+  const auto pt1 = TestFmu("pt1").open();  // y lists no dependencies
+  EXPECT_EQ(direct_feedthrough(pt1->description(), pt1->ports()), std::vector<bool>{false});
+  const auto feedthrough = TestFmu("feedthrough3").open();  // most outputs list none: all
+  const std::vector<bool> all =
+      direct_feedthrough(feedthrough->description(), feedthrough->ports());
+  EXPECT_EQ(all, std::vector<bool>(feedthrough->ports().inputs.size(), true));
+}
+
 TEST(Loading, RefusesAMissingExportedFunction) {
   const TestFmu broken("missing_function");
   EXPECT_ERROR_CONTAINING(broken.open(),

@@ -37,6 +37,12 @@ struct PortLayout {
 
 PortLayout port_layout(const ModelDescription& description);
 
+// For each input port: whether some output depends on it without delay when the FMU is driven
+// through model exchange, by the dependencies of ModelStructure's outputs (an output that lists
+// none, or is not listed, depends on every input). Co-simulation FMUs have no direct
+// feedthrough for the engine: their outputs after a step belong to the step's end.
+std::vector<bool> direct_feedthrough(const ModelDescription& description, const PortLayout& ports);
+
 struct FmuBinary;  // the loaded library of one interface (private)
 
 // An unpacked FMU, parsed and loaded: the model description, and for each interface it
