@@ -67,4 +67,5 @@ const ModelHooks model_hooks = {
     event_indicators,
     event_update,
     NULL,
+    NULL,
 };

@@ -222,9 +222,11 @@ fmi2Status fmi2CompletedIntegratorStep(fmi2Component c,
                                        fmi2Boolean noSetFMUStatePriorToCurrentPoint,
                                        fmi2Boolean* enterEventMode,
                                        fmi2Boolean* terminateSimulation) {
-  (void)c;
+  ModelInstance* m = c;
   (void)noSetFMUStatePriorToCurrentPoint;
-  *enterEventMode = fmi2False;
+  *enterEventMode = model_hooks.completed_integrator_step != NULL
+                        ? model_hooks.completed_integrator_step(m)
+                        : fmi2False;
   *terminateSimulation = fmi2False;
   return fmi2OK;
 }

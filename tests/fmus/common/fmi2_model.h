@@ -45,6 +45,9 @@ typedef struct ModelHooks {
   void (*event_update)(ModelInstance* m);
   /* Co-simulation: one communication step. */
   fmi2Status (*do_step)(ModelInstance* m, fmi2Real t, fmi2Real h);
+  /* Model exchange: after each integrator step; returns whether to enter event mode (a step
+   * event). May be NULL. */
+  fmi2Boolean (*completed_integrator_step)(ModelInstance* m);
 } ModelHooks;
 
 /* Each model defines this. */

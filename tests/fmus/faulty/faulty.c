@@ -47,4 +47,5 @@ const ModelHooks model_hooks = {
     NULL,
     NULL,
     do_step,
+    NULL,
 };

@@ -43,4 +43,5 @@ const ModelHooks model_hooks = {
     NULL,
     NULL,
     do_step,
+    NULL,
 };

@@ -44,4 +44,5 @@ const ModelHooks model_hooks = {
     NULL,
     NULL,
     do_step,
+    NULL,
 };

@@ -1,9 +1,12 @@
 /* Stair, FMI 2 model exchange: a counter that steps up at the time events k * period, and an
- * integer input added to it, y = (counter + offset) * height. No continuous states. */
+ * integer input added to it, y = (counter + offset) * height. No continuous states. With
+ * step_event_every = n > 0 it also asks for a step event after every n-th integrator step and
+ * counts those events in step_events. */
 #include "../common/fmi2_model.h"
 
 enum { PERIOD, HEIGHT, Y, LAST_EVENT_TIME };
-enum { COUNTER, OFFSET };
+enum { COUNTER, OFFSET, STEP_EVENT_EVERY, STEP_EVENTS, COMPLETED_STEPS };
+enum { STEP_EVENT_PENDING };
 
 static void set_start_values(ModelInstance* m) {
   m->real[PERIOD] = 0.35;
@@ -12,6 +15,18 @@ static void set_start_values(ModelInstance* m) {
   m->real[LAST_EVENT_TIME] = 0.0;
   m->integer[COUNTER] = 0;
   m->integer[OFFSET] = 0;
+  m->integer[STEP_EVENT_EVERY] = 0;
+  m->integer[STEP_EVENTS] = 0;
+  m->integer[COMPLETED_STEPS] = 0;
+  m->boolean[STEP_EVENT_PENDING] = fmi2False;
+}
+
+static fmi2Boolean completed_integrator_step(ModelInstance* m) {
+  m->integer[COMPLETED_STEPS] += 1;
+  const int every = m->integer[STEP_EVENT_EVERY];
+  if (every <= 0 || m->integer[COMPLETED_STEPS] % every != 0) return fmi2False;
+  m->boolean[STEP_EVENT_PENDING] = fmi2True;
+  return fmi2True;
 }
 
 static fmi2Status exit_initialization(ModelInstance* m) {
@@ -27,6 +42,10 @@ static void update_outputs(ModelInstance* m) {
 }
 
 static void event_update(ModelInstance* m) {
+  if (m->boolean[STEP_EVENT_PENDING]) {
+    m->boolean[STEP_EVENT_PENDING] = fmi2False;
+    m->integer[STEP_EVENTS] += 1;
+  }
   if (m->time >= (m->integer[COUNTER] + 1) * m->real[PERIOD]) {
     m->integer[COUNTER] += 1;
     m->real[LAST_EVENT_TIME] = m->time;
@@ -50,4 +69,5 @@ const ModelHooks model_hooks = {
     NULL,
     event_update,
     NULL,
+    completed_integrator_step,
 };

@@ -37,4 +37,5 @@ const ModelHooks model_hooks = {
     NULL,
     NULL,
     NULL,
+    NULL,
 };

@@ -189,6 +189,25 @@ TEST(ModelExchange, TimeEventsHappenAtTheirExactTimes) {
   EXPECT_EQ(driver->statistics().time_events, 8u);
 }
 
+TEST(ModelExchange, StepEventsAreHandledWhenTheFmuAsks) {
+  DriverOptions options;
+  options.solver = Solver::rk4;
+  options.max_step = 0.05;
+  options.parameters = {{"step_event_every", 3.0}};
+  auto driver = make_driver(TestFmu("stair").open(), options);
+  const PortLayout& ports = driver->ports();
+  driver->initialize();
+  for (int k = 0; k < 20; ++k) driver->step(k * 0.1, 0.1);
+  std::vector<double> outputs(ports.outputs.size());
+  driver->get_outputs(outputs.data());
+  const double completed = outputs[port_index(ports.outputs, "completed_steps")];
+  const double step_events = outputs[port_index(ports.outputs, "step_events")];
+  EXPECT_EQ(completed, static_cast<double>(driver->statistics().steps));
+  EXPECT_GE(completed, 40);
+  EXPECT_EQ(step_events, std::floor(completed / 3));
+  EXPECT_EQ(static_cast<double>(driver->statistics().step_events), step_events);
+}
+
 TEST(ModelExchange, ChangingADiscreteInputIsAnEvent) {
   DriverOptions options;
   options.parameters = {{"height", 2.0}};
