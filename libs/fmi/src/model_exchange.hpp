@@ -52,7 +52,8 @@ class ModelExchangeDriver final : public Driver {
       : Driver(std::move(fmu), Interface::model_exchange),
         options_(options),
         backend_(*fmu_, options) {
-    relative_tolerance_ = options.tolerance.value_or(1e-6);
+    relative_tolerance_ =
+        options.tolerance.value_or(fmu_->description().default_experiment.tolerance.value_or(1e-6));
     const std::vector<Port>& inputs = fmu_->ports().inputs;
     for (std::size_t port = 0; port < inputs.size(); ++port) {
       if (inputs[port].variability != Variability::continuous) {
@@ -74,8 +75,9 @@ class ModelExchangeDriver final : public Driver {
     start_states_.assign(n, 0.0);
     trial_states_.assign(n, 0.0);
     error_.assign(n, 0.0);
-    for (auto& stage : stages_)
+    for (auto& stage : stages_) {
       stage.assign(n, 0.0);
+    }
     work_.assign(n, 0.0);
     located_states_.assign(n, 0.0);
     indicators_.assign(m, 0.0);

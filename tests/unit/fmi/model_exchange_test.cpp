@@ -197,7 +197,8 @@ TEST(ModelExchange, StepEventsAreHandledWhenTheFmuAsks) {
   auto driver = make_driver(TestFmu("stair").open(), options);
   const PortLayout& ports = driver->ports();
   driver->initialize();
-  for (int k = 0; k < 20; ++k) driver->step(k * 0.1, 0.1);
+  for (int k = 0; k < 20; ++k)
+    driver->step(k * 0.1, 0.1);
   std::vector<double> outputs(ports.outputs.size());
   driver->get_outputs(outputs.data());
   const double completed = outputs[port_index(ports.outputs, "completed_steps")];

@@ -52,7 +52,7 @@ struct DriverOptions {
   double start_time = 0.0;
   std::optional<double> stop_time;
   // Co-simulation: passed to the FMU. Model exchange: the relative tolerance of the adaptive
-  // solver (default 1e-6), also passed to the FMU.
+  // solver (default: the FMU's DefaultExperiment tolerance, else 1e-6), also passed to the FMU.
   std::optional<double> tolerance;
 
   // Model exchange only.
