@@ -57,6 +57,18 @@ class CoSimulationDriver final : public Driver {
     instance_.get_outputs(values);
   }
 
+  void set_parameter(const std::string& name, const StartValue& value) override {
+    require_order(initialized_, terminated_, CallOrder::any_but_terminated, "set_parameter");
+    instance_.set_parameter(
+        check_parameter_change(fmu_->description(), options_, initialized_, name, value));
+  }
+
+  void reset() override {
+    instance_.reset(options_);
+    initialized_ = false;
+    terminated_ = false;
+  }
+
   double time() const override { return initialized_ ? instance_.time() : options_.start_time; }
 
  private:

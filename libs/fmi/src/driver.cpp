@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -136,6 +137,13 @@ void require_order(bool initialized, bool terminated, CallOrder order, const cha
   if (order == CallOrder::before_initialisation) {
     if (initialized) {
       throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
+    }
+    return;
+  }
+  if (order == CallOrder::any_but_terminated) {
+    if (terminated) {
+      throw core::Error(core::ErrorKind::internal,
+                        fmt::format("{} after the FMU asked to terminate", what));
     }
     return;
   }
@@ -287,6 +295,25 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
     if (variable->max && number > *variable->max) {
       bad_parameter(name, fmt::format("{} is above its maximum {}", number, *variable->max));
     }
+  }
+  return checked;
+}
+
+CheckedParameter check_parameter_change(const ModelDescription& description, DriverOptions& options,
+                                        bool initialized, const std::string& name,
+                                        const StartValue& value) {
+  CheckedParameter checked = check_parameter(description, name, value);
+  if (initialized && checked.variable->variability != Variability::tunable) {
+    bad_parameter(name, fmt::format("its variability is {}; only tunable parameters can change "
+                                    "after initialisation",
+                                    to_string(checked.variable->variability)));
+  }
+  const auto earlier = std::find_if(options.parameters.begin(), options.parameters.end(),
+                                    [&](const auto& setting) { return setting.first == name; });
+  if (earlier != options.parameters.end()) {
+    earlier->second = value;
+  } else {
+    options.parameters.emplace_back(name, value);
   }
   return checked;
 }

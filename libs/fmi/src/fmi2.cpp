@@ -58,12 +58,30 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
     if (handle_.instance == nullptr) {
       throw call_failed(log_, "fmi2Instantiate", Status::error, options.start_time);
     }
-    for (const auto& [name, value] : options.parameters) {
-      set_parameter(check_parameter(description_, name, value));
-    }
+    apply_parameters(options);
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);
     build(fmu.ports().outputs, PortSelection::all, outputs_);
+  }
+
+  void apply_parameters(const DriverOptions& options) {
+    for (const auto& [name, value] : options.parameters) {
+      set_parameter(check_parameter(description_, name, value));
+    }
+  }
+
+  // fmi2Reset: back to the instantiated state, with the parameters set again.
+  void reset(const DriverOptions& options) {
+    if (handle_.fatal) {
+      throw core::Error(
+          core::ErrorKind::unprocessable,
+          fmt::format("FMU instance \"{}\" cannot be reset after a fatal error", log_.instance));
+    }
+    check(f_.reset(handle_.instance), "fmi2Reset");
+    handle_.initialized = false;
+    handle_.failed = false;
+    time_ = options.start_time;
+    apply_parameters(options);
   }
 
   void initialize(const DriverOptions& options, const double* inputs) {
@@ -128,6 +146,32 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
     }
   }
 
+  void set_parameter(const CheckedParameter& parameter) {
+    const fmi2ValueReference reference = parameter.variable->value_reference;
+    switch (parameter.variable->type) {
+      case VariableType::float64: {
+        const fmi2Real value = parameter.numbers.front();
+        check(f_.set_real(handle_.instance, &reference, 1, &value), "fmi2SetReal");
+        break;
+      }
+      case VariableType::boolean: {
+        const fmi2Boolean value = parameter.numbers.front() != 0.0 ? fmi2True : fmi2False;
+        check(f_.set_boolean(handle_.instance, &reference, 1, &value), "fmi2SetBoolean");
+        break;
+      }
+      case VariableType::string: {
+        const fmi2String value = parameter.text.c_str();
+        check(f_.set_string(handle_.instance, &reference, 1, &value), "fmi2SetString");
+        break;
+      }
+      default: {
+        const auto value = static_cast<fmi2Integer>(parameter.numbers.front());
+        check(f_.set_integer(handle_.instance, &reference, 1, &value), "fmi2SetInteger");
+        break;
+      }
+    }
+  }
+
  private:
   struct Channels {
     Channel<fmi2Real> reals;
@@ -169,32 +213,6 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
     }
   }
 
-  void set_parameter(const CheckedParameter& parameter) {
-    const fmi2ValueReference reference = parameter.variable->value_reference;
-    switch (parameter.variable->type) {
-      case VariableType::float64: {
-        const fmi2Real value = parameter.numbers.front();
-        check(f_.set_real(handle_.instance, &reference, 1, &value), "fmi2SetReal");
-        break;
-      }
-      case VariableType::boolean: {
-        const fmi2Boolean value = parameter.numbers.front() != 0.0 ? fmi2True : fmi2False;
-        check(f_.set_boolean(handle_.instance, &reference, 1, &value), "fmi2SetBoolean");
-        break;
-      }
-      case VariableType::string: {
-        const fmi2String value = parameter.text.c_str();
-        check(f_.set_string(handle_.instance, &reference, 1, &value), "fmi2SetString");
-        break;
-      }
-      default: {
-        const auto value = static_cast<fmi2Integer>(parameter.numbers.front());
-        check(f_.set_integer(handle_.instance, &reference, 1, &value), "fmi2SetInteger");
-        break;
-      }
-    }
-  }
-
   Channels continuous_inputs_;
   Channels discrete_inputs_;
   Channels outputs_;
@@ -218,6 +236,8 @@ class Fmi2ModelExchangeBackend {
   std::size_t indicator_count() const { return indicators_; }
   LogContext& log() { return instance_.log(); }
 
+  void set_parameter(const CheckedParameter& parameter) { instance_.set_parameter(parameter); }
+  void reset(const DriverOptions& options) { instance_.reset(options); }
   void set_continuous_inputs(const double* values) { instance_.set_continuous_inputs(values); }
   void set_discrete_inputs(const double* values) { instance_.set_discrete_inputs(values); }
   void get_outputs(double* values) { instance_.get_outputs(values); }

@@ -105,12 +105,30 @@ class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallback
                                                               : "fmi3InstantiateModelExchange",
                         Status::error, options.start_time);
     }
-    for (const auto& [name, value] : options.parameters) {
-      set_parameter(check_parameter(description_, name, value));
-    }
+    apply_parameters(options);
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);
     build(fmu.ports().outputs, PortSelection::all, outputs_);
+  }
+
+  void apply_parameters(const DriverOptions& options) {
+    for (const auto& [name, value] : options.parameters) {
+      set_parameter(check_parameter(description_, name, value));
+    }
+  }
+
+  // fmi3Reset: back to the instantiated state, with the parameters set again.
+  void reset(const DriverOptions& options) {
+    if (handle_.fatal) {
+      throw core::Error(
+          core::ErrorKind::unprocessable,
+          fmt::format("FMU instance \"{}\" cannot be reset after a fatal error", log_.instance));
+    }
+    check(f_.reset(handle_.instance), "fmi3Reset");
+    handle_.initialized = false;
+    handle_.failed = false;
+    time_ = options.start_time;
+    apply_parameters(options);
   }
 
   void initialize(const DriverOptions& options, const double* inputs) {
@@ -153,6 +171,27 @@ class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallback
     std::apply([&](auto&... channels) { (get_channel(channels, values), ...); }, outputs_);
   }
 
+  void set_parameter(const CheckedParameter& parameter) {
+    const fmi3ValueReference reference = parameter.variable->value_reference;
+    if (parameter.variable->type == VariableType::string) {
+      const fmi3String value = parameter.text.c_str();
+      check(f_.set_string(handle_.instance, &reference, 1, &value, 1), "fmi3SetString");
+      return;
+    }
+    if (parameter.variable->type == VariableType::binary) {
+      const std::size_t size = parameter.text.size();
+      const auto* bytes = reinterpret_cast<const fmi3Byte*>(parameter.text.data());
+      check(f_.set_binary(handle_.instance, &reference, 1, &size, &bytes, 1), "fmi3SetBinary");
+      return;
+    }
+    visit_value_type(parameter.variable->type, [&](auto type) {
+      using T = decltype(type);
+      Channel<T> channel;
+      channel.add(reference, 0, parameter.numbers.size());
+      set_channel(channel, parameter.numbers.data());
+    });
+  }
+
  private:
   void build(const std::vector<Port>& ports, PortSelection selection, Channels& channels) {
     for_each_port_variable(
@@ -187,27 +226,6 @@ class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallback
     std::apply([&](auto&... channel) { (set_channel(channel, values), ...); }, channels);
   }
 
-  void set_parameter(const CheckedParameter& parameter) {
-    const fmi3ValueReference reference = parameter.variable->value_reference;
-    if (parameter.variable->type == VariableType::string) {
-      const fmi3String value = parameter.text.c_str();
-      check(f_.set_string(handle_.instance, &reference, 1, &value, 1), "fmi3SetString");
-      return;
-    }
-    if (parameter.variable->type == VariableType::binary) {
-      const std::size_t size = parameter.text.size();
-      const auto* bytes = reinterpret_cast<const fmi3Byte*>(parameter.text.data());
-      check(f_.set_binary(handle_.instance, &reference, 1, &size, &bytes, 1), "fmi3SetBinary");
-      return;
-    }
-    visit_value_type(parameter.variable->type, [&](auto type) {
-      using T = decltype(type);
-      Channel<T> channel;
-      channel.add(reference, 0, parameter.numbers.size());
-      set_channel(channel, parameter.numbers.data());
-    });
-  }
-
   Channels continuous_inputs_;
   Channels discrete_inputs_;
   Channels outputs_;
@@ -232,6 +250,8 @@ class Fmi3ModelExchangeBackend {
   std::size_t indicator_count() const { return indicators_; }
   LogContext& log() { return instance_.log(); }
 
+  void set_parameter(const CheckedParameter& parameter) { instance_.set_parameter(parameter); }
+  void reset(const DriverOptions& options) { instance_.reset(options); }
   void set_continuous_inputs(const double* values) { instance_.set_continuous_inputs(values); }
   void set_discrete_inputs(const double* values) { instance_.set_discrete_inputs(values); }
   void get_outputs(double* values) { instance_.get_outputs(values); }

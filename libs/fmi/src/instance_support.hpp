@@ -54,7 +54,7 @@ struct DoStepOutcome {
 
 // Where in an instance's life a driver call belongs; require_order throws core::Error
 // (internal) for a call out of order.
-enum class CallOrder { before_initialisation, initialised, running };
+enum class CallOrder { before_initialisation, initialised, running, any_but_terminated };
 void require_order(bool initialized, bool terminated, CallOrder order, const char* what);
 
 // Owns an FMI 2 or FMI 3 instance: terminated only after a successful initialisation, freed
@@ -223,5 +223,11 @@ struct CheckedParameter {
 // Throws core::Error (unprocessable) pointing at /parameters/<name>.
 CheckedParameter check_parameter(const ModelDescription& description, const std::string& name,
                                  const StartValue& value);
+
+// Checks a parameter set through Driver::set_parameter: after initialisation only tunable ones
+// may change. Records it in `options` (replacing an earlier setting) so that a reset keeps it.
+CheckedParameter check_parameter_change(const ModelDescription& description, DriverOptions& options,
+                                        bool initialized, const std::string& name,
+                                        const StartValue& value);
 
 }  // namespace twinloop::fmi

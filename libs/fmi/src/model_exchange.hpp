@@ -127,6 +127,34 @@ class ModelExchangeDriver final : public Driver {
     backend_.get_outputs(values);
   }
 
+  void set_parameter(const std::string& name, const StartValue& value) override {
+    require_order(initialized_, terminated_, CallOrder::any_but_terminated, "set_parameter");
+    const CheckedParameter checked =
+        check_parameter_change(fmu_->description(), options_, initialized_, name, value);
+    if (!initialized_) {
+      backend_.set_parameter(checked);
+      return;
+    }
+    // Tunable parameters change in event mode, and the change is an event.
+    backend_.enter_event_mode();
+    backend_.set_parameter(checked);
+    handle_event();
+  }
+
+  void reset() override {
+    backend_.reset(options_);
+    initialized_ = false;
+    terminated_ = false;
+    time_ = options_.start_time;
+    statistics_ = {};
+    proposed_step_ = 0.0;
+    next_event_defined_ = false;
+    const std::vector<Port>& inputs = fmu_->ports().inputs;
+    for (std::size_t i = 0; i < discrete_inputs_.size(); ++i) {
+      last_discrete_values_[i] = inputs[discrete_inputs_[i]].start;
+    }
+  }
+
   double time() const override { return time_; }
   IntegratorStatistics statistics() const override { return statistics_; }
 

@@ -207,6 +207,56 @@ TEST(CoSimulation, AnErrorDuringInitialisationCarriesTheFmusMessage) {
                           "time constant T must be positive, got -1)");
 }
 
+TEST(CoSimulation, TunableParametersChangeBetweenSteps) {
+  auto driver = make_driver(TestFmu("pt1").open());
+  driver->set_parameter("T", 0.1);  // before initialisation: any parameter
+  driver->initialize();
+  const double u = 1.0;
+  double y = 0;
+  double t = 0;
+  for (; t < 1.0 - 1e-9; t += 0.01) {
+    driver->set_inputs(&u);
+    driver->step(t, 0.01);
+  }
+  driver->get_outputs(&y);
+  EXPECT_NEAR(y, 1.0, 1e-4);
+  driver->set_parameter("K", 3.0);
+  for (; t < 2.0 - 1e-9; t += 0.01) {
+    driver->set_inputs(&u);
+    driver->step(t, 0.01);
+  }
+  driver->get_outputs(&y);
+  EXPECT_NEAR(y, 3.0, 1e-3);
+  EXPECT_ERROR_CONTAINING(driver->set_parameter("T", 1.0),
+                          "parameter \"T\": its variability is fixed; only tunable parameters "
+                          "can change after initialisation");
+  EXPECT_ERROR_CONTAINING(driver->set_parameter("K", std::string("x")), "expected a number");
+}
+
+TEST(CoSimulation, ResetStartsAnIdenticalRunWithTheSameParameters) {
+  DriverOptions options;
+  options.parameters = {{"K", 2.0}};
+  auto driver = make_driver(TestFmu("pt1").open(), options);
+  driver->set_parameter("T", 0.5);
+  const auto run = [&] {
+    driver->initialize();
+    const double u = 1.0;
+    std::vector<double> ys;
+    for (int k = 0; k < 50; ++k) {
+      driver->set_inputs(&u);
+      driver->step(k * 0.01, 0.01);
+      double y = 0;
+      driver->get_outputs(&y);
+      ys.push_back(y);
+    }
+    return ys;
+  };
+  const std::vector<double> first = run();
+  driver->reset();
+  EXPECT_EQ(run(), first);
+  EXPECT_NEAR(first.back(), 2.0 * (1.0 - std::exp(-0.5 / 0.5)), 1e-12);
+}
+
 TEST(CoSimulation, RefusesCallsOutOfOrder) {
   auto driver = make_driver(TestFmu("pt1").open());
   const double u = 0;

@@ -164,6 +164,43 @@ TEST(ModelExchange, AdaptiveStepsAreFewerThanFixedOnes) {
   EXPECT_GT(statistics.derivative_evaluations, 6 * statistics.steps);
 }
 
+TEST(ModelExchange, ATunableParameterChangesAsAnEvent) {
+  auto driver = make_driver(TestFmu("bouncing_ball").open());
+  const PortLayout& ports = driver->ports();
+  driver->initialize();
+  driver->step(0, 0.1);
+  driver->set_parameter("e", 0.0);  // the next impact stops the ball
+  for (int k = 1; k < 20; ++k)
+    driver->step(k * 0.1, 0.1);
+  std::vector<double> outputs(ports.outputs.size());
+  driver->get_outputs(outputs.data());
+  EXPECT_EQ(outputs[port_index(ports.outputs, "h")], 0.0);
+  EXPECT_EQ(outputs[port_index(ports.outputs, "bounces")], 1.0);
+  EXPECT_ERROR_CONTAINING(driver->set_parameter("g", 1.0), "its variability is fixed");
+}
+
+TEST(ModelExchange, ResetStartsAnIdenticalRun) {
+  DriverOptions options;
+  options.parameters = {{"e", 0.8}};
+  auto driver = make_driver(TestFmu("bouncing_ball").open(), options);
+  const auto run = [&] {
+    driver->initialize();
+    std::vector<double> heights;
+    std::vector<double> outputs(driver->ports().outputs.size());
+    for (int k = 0; k < 100; ++k) {
+      driver->step(k * 0.01, 0.01);
+      driver->get_outputs(outputs.data());
+      heights.push_back(outputs[0]);
+    }
+    return heights;
+  };
+  const std::vector<double> first = run();
+  const IntegratorStatistics statistics = driver->statistics();
+  driver->reset();
+  EXPECT_EQ(run(), first);
+  EXPECT_EQ(driver->statistics().steps, statistics.steps);
+}
+
 TEST(ModelExchange, TimeEventsHappenAtTheirExactTimes) {
   auto driver = make_driver(TestFmu("stair").open());
   const PortLayout& ports = driver->ports();

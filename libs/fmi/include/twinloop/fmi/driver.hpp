@@ -118,6 +118,13 @@ class Driver {
   // Advances from t to t + dt (t must be where the previous step ended). Throws FmuError.
   virtual StepResult step(double t, double dt) = 0;
   virtual void get_outputs(double* values) = 0;
+  // Sets a parameter: before `initialize` any settable one (as a start value); afterwards only
+  // tunable ones, between steps (under model exchange that is an event). Kept across reset().
+  // Throws core::Error (unprocessable) as make_driver does for bad parameters.
+  virtual void set_parameter(const std::string& name, const StartValue& value) = 0;
+  // fmiReset: back to the state after construction, with the parameters set again, so that
+  // `initialize` may start a new run. Not possible after the FMU returned Fatal.
+  virtual void reset() = 0;
   // Where the instance is in simulated time.
   virtual double time() const = 0;
   virtual IntegratorStatistics statistics() const { return {}; }
