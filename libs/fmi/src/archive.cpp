@@ -252,6 +252,17 @@ fs::path unpack_to_cache(const fs::path& archive, const fs::path& cache_root,
   return destination;
 }
 
+fs::path unpack_to_cache(std::span<const std::byte> archive, const fs::path& cache_root,
+                         const ArchiveLimits& limits) {
+  const fs::path destination = cache_root / sha256_hex(archive);
+  if (fs::is_directory(destination)) return destination;
+  ZipError error;
+  const ZipArchive zip =
+      open_source(zip_source_buffer_create(archive.data(), archive.size(), 0, error.get()), error);
+  unpack_into(zip.get(), destination, limits);
+  return destination;
+}
+
 namespace {
 
 class Sha256 {

@@ -216,6 +216,18 @@ TEST_F(ArchiveTest, CacheStoresEachArchiveOnceUnderItsHash) {
   EXPECT_EQ(std::distance(fs::directory_iterator(cache), fs::directory_iterator()), 1);
 }
 
+TEST_F(ArchiveTest, CachesAnArchiveFromMemoryUnderTheSameHash) {
+  ZipWriter zip(archive());
+  zip.add("modelDescription.xml", "uploaded");
+  zip.close();
+  const std::string bytes = read_text(archive());
+  const fs::path cache = temp_.path() / "cache";
+  const fs::path from_memory =
+      unpack_to_cache(std::as_bytes(std::span(bytes.data(), bytes.size())), cache);
+  EXPECT_EQ(from_memory, unpack_to_cache(archive(), cache));
+  EXPECT_EQ(read_text(from_memory / "modelDescription.xml"), "uploaded");
+}
+
 TEST(Sha256, MatchesTheStandardTestVectors) {
   const std::string abc = "abc";
   EXPECT_EQ(sha256_hex(std::as_bytes(std::span(abc.data(), abc.size()))),

@@ -30,6 +30,10 @@ void unpack_archive(std::span<const std::byte> archive, const std::filesystem::p
 std::filesystem::path unpack_to_cache(const std::filesystem::path& archive,
                                       const std::filesystem::path& cache_root,
                                       const ArchiveLimits& limits = {});
+// The same for an archive held in memory (an upload's body).
+std::filesystem::path unpack_to_cache(std::span<const std::byte> archive,
+                                      const std::filesystem::path& cache_root,
+                                      const ArchiveLimits& limits = {});
 
 // SHA-256 as 64 lowercase hexadecimal digits: the name an FMU is stored under.
 std::string sha256_hex(std::span<const std::byte> bytes);
