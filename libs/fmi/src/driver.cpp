@@ -299,6 +299,21 @@ CheckedParameter check_parameter(const ModelDescription& description, const std:
   return checked;
 }
 
+std::vector<const char*> checked_log_categories(const ModelDescription& description,
+                                                const DriverOptions& options) {
+  std::vector<const char*> categories;
+  for (const std::string& category : options.log_categories) {
+    const auto& known = description.log_categories;
+    if (std::find(known.begin(), known.end(), category) == known.end()) {
+      core::throw_unprocessable(
+          fmt::format("log category \"{}\" is not one of the FMU's <LogCategories>", category),
+          "/log_categories");
+    }
+    categories.push_back(category.c_str());
+  }
+  return categories;
+}
+
 CheckedParameter check_parameter_change(const ModelDescription& description, DriverOptions& options,
                                         bool initialized, const std::string& name,
                                         const StartValue& value) {
@@ -324,6 +339,7 @@ std::unique_ptr<Driver> make_driver(std::shared_ptr<const Fmu> fmu, const Driver
   for (const auto& [name, value] : options.parameters) {
     check_parameter(fmu->description(), name, value);
   }
+  checked_log_categories(fmu->description(), options);
   if (fmu->description().version == FmiVersion::fmi2) {
     return interface == Interface::co_simulation
                ? make_fmi2_co_simulation(std::move(fmu), options)

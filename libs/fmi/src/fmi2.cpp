@@ -58,6 +58,11 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
     if (handle_.instance == nullptr) {
       throw call_failed(log_, "fmi2Instantiate", Status::error, options.start_time);
     }
+    if (options.logging_on && !options.log_categories.empty()) {
+      const std::vector<const char*> categories = checked_log_categories(description_, options);
+      check(f_.set_debug_logging(handle_.instance, fmi2True, categories.size(), categories.data()),
+            "fmi2SetDebugLogging");
+    }
     apply_parameters(options);
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);

@@ -105,6 +105,11 @@ class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallback
                                                               : "fmi3InstantiateModelExchange",
                         Status::error, options.start_time);
     }
+    if (options.logging_on && !options.log_categories.empty()) {
+      const std::vector<const char*> categories = checked_log_categories(description_, options);
+      check(f_.set_debug_logging(handle_.instance, fmi3True, categories.size(), categories.data()),
+            "fmi3SetDebugLogging");
+    }
     apply_parameters(options);
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);

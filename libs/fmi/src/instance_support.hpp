@@ -224,6 +224,11 @@ struct CheckedParameter {
 CheckedParameter check_parameter(const ModelDescription& description, const std::string& name,
                                  const StartValue& value);
 
+// The categories of DriverOptions::log_categories, checked against the FMU's <LogCategories>;
+// throws core::Error (unprocessable) for one the FMU does not declare.
+std::vector<const char*> checked_log_categories(const ModelDescription& description,
+                                                const DriverOptions& options);
+
 // Checks a parameter set through Driver::set_parameter: after initialisation only tunable ones
 // may change. Records it in `options` (replacing an earlier setting) so that a reset keeps it.
 CheckedParameter check_parameter_change(const ModelDescription& description, DriverOptions& options,

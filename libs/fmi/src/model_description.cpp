@@ -263,6 +263,9 @@ class Parser {
     }
 
     parse_interfaces(root);
+    for (const pugi::xml_node& category : root.child("LogCategories").children("Category")) {
+      description_.log_categories.push_back(required(category, "name"));
+    }
     parse_type_definitions(root.child("TypeDefinitions"));
     parse_default_experiment(root.child("DefaultExperiment"));
     const pugi::xml_node variables = root.child("ModelVariables");

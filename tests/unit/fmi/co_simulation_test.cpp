@@ -147,6 +147,22 @@ TEST(CoSimulation, RoutesTheFmusLogWithTheInstanceName) {
   EXPECT_EQ(lines[0], "press|Discard|logStatusDiscard|the end of the test track was reached");
 }
 
+TEST(CoSimulation, AsksForTheChosenLogCategories) {
+  const auto fmu = TestFmu("pt1").open();
+  EXPECT_EQ(fmu->description().log_categories,
+            (std::vector<std::string>{"logEvents", "logStatusError"}));
+  std::vector<std::string> messages;
+  DriverOptions options;
+  options.logging_on = true;
+  options.log_categories = {"logStatusError", "logEvents"};
+  options.log = [&](const LogMessage& message) { messages.emplace_back(message.message); };
+  auto driver = make_driver(fmu, options);
+  EXPECT_EQ(messages, std::vector<std::string>{"debug logging on: logStatusError logEvents"});
+  options.log_categories = {"logEverything"};
+  EXPECT_ERROR_CONTAINING(make_driver(fmu, options),
+                          "log category \"logEverything\" is not one of the FMU's <LogCategories>");
+}
+
 TEST(CoSimulation, AnErrorFromDoStepCarriesTheFmusMessage) {
   DriverOptions options;
   options.instance_name = "drive";

@@ -45,7 +45,9 @@ struct DriverOptions {
   std::string instance_name = "fmu";
   std::optional<Interface> interface;  // default: Fmu::preferred_interface()
   LogSink log;
-  bool logging_on = false;  // asks the FMU to log its debug categories too
+  // Asks the FMU to log more (loggingOn), limited to these of its <LogCategories> when given.
+  bool logging_on = false;
+  std::vector<std::string> log_categories;
   // Start values of parameters (causality parameter, variability fixed or tunable), set after
   // instantiation and before initialisation.
   std::vector<std::pair<std::string, StartValue>> parameters;

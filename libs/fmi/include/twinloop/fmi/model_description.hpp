@@ -156,7 +156,8 @@ struct ModelDescription {
   std::string variable_naming_convention = "flat";
   std::optional<CoSimulationInfo> co_simulation;
   std::optional<ModelExchangeInfo> model_exchange;
-  bool has_scheduled_execution = false;  // FMI 3; recognised, not driven
+  bool has_scheduled_execution = false;     // FMI 3; recognised, not driven
+  std::vector<std::string> log_categories;  // <LogCategories>, for DriverOptions::log_categories
   DefaultExperiment default_experiment;
   std::vector<Variable> variables;
   ModelStructure model_structure;
