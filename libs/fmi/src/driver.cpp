@@ -133,28 +133,16 @@ Status status_of(fmi3Status status) {
   return Status::fatal;
 }
 
-void require_order(bool initialized, bool terminated, CallOrder order, const char* what) {
+void call_out_of_order(bool initialized, CallOrder order, const char* what) {
   if (order == CallOrder::before_initialisation) {
-    if (initialized) {
-      throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
-    }
-    return;
+    throw core::Error(core::ErrorKind::internal, "the FMU instance is initialised already");
   }
-  if (order == CallOrder::any_but_terminated) {
-    if (terminated) {
-      throw core::Error(core::ErrorKind::internal,
-                        fmt::format("{} after the FMU asked to terminate", what));
-    }
-    return;
-  }
-  if (!initialized) {
+  if (order != CallOrder::any_but_terminated && !initialized) {
     throw core::Error(core::ErrorKind::internal,
                       fmt::format("{} before the FMU instance was initialised", what));
   }
-  if (order == CallOrder::running && terminated) {
-    throw core::Error(core::ErrorKind::internal,
-                      fmt::format("{} after the FMU asked to terminate", what));
-  }
+  throw core::Error(core::ErrorKind::internal,
+                    fmt::format("{} after the FMU asked to terminate", what));
 }
 
 FmuError call_failed(LogContext& log, std::string_view function, Status status, double time) {

@@ -55,7 +55,27 @@ struct DoStepOutcome {
 // Where in an instance's life a driver call belongs; require_order throws core::Error
 // (internal) for a call out of order.
 enum class CallOrder { before_initialisation, initialised, running, any_but_terminated };
-void require_order(bool initialized, bool terminated, CallOrder order, const char* what);
+[[noreturn]] void call_out_of_order(bool initialized, CallOrder order, const char* what);
+
+// Inline: it guards every step.
+inline void require_order(bool initialized, bool terminated, CallOrder order, const char* what) {
+  bool in_order = false;
+  switch (order) {
+    case CallOrder::before_initialisation:
+      in_order = !initialized;
+      break;
+    case CallOrder::initialised:
+      in_order = initialized;
+      break;
+    case CallOrder::running:
+      in_order = initialized && !terminated;
+      break;
+    case CallOrder::any_but_terminated:
+      in_order = !terminated;
+      break;
+  }
+  if (!in_order) call_out_of_order(initialized, order, what);
+}
 
 // Owns an FMI 2 or FMI 3 instance: terminated only after a successful initialisation, freed
 // unless the FMU returned Fatal (after which the standard allows no call at all).
@@ -111,8 +131,8 @@ class InstanceCore {
   // Throws for anything worse than a warning; remembers what the state machine then allows.
   template <typename FmiStatus>
   void check(FmiStatus status, const char* function) {
-    const Status checked = status_of(status);
-    if (checked == Status::ok || checked == Status::warning) return;
+    // OK and Warning are 0 and 1 in both versions; this runs on every call into the FMU.
+    if (static_cast<unsigned>(status) <= 1u) return;
     fail(status, function);
   }
 
