@@ -44,7 +44,8 @@ void free_memory(void* memory) {
 // One FMI 2 instance: instantiation, status checks, parameters, value exchange and the end of
 // its life. Terminated and freed by the destructor as the state machine allows: fmi2Terminate
 // only after a successful initialisation, fmi2FreeInstance unless the FMU returned fmi2Fatal.
-class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2CallbackFunctions> {
+class Fmi2Instance
+    : public InstanceCore<Fmi2Instance, Fmi2Functions, fmi2Component, fmi2CallbackFunctions> {
  public:
   Fmi2Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
       : InstanceCore(fmu, interface, options, fmu.binary(interface).fmi2) {
@@ -55,39 +56,14 @@ class Fmi2Instance : public InstanceCore<Fmi2Functions, fmi2Component, fmi2Callb
                        interface == Interface::co_simulation ? fmi2CoSimulation : fmi2ModelExchange,
                        description_.instantiation_token.c_str(), fmu.resource_location().c_str(),
                        &callbacks_, fmi2False, options.logging_on ? fmi2True : fmi2False);
-    if (handle_.instance == nullptr) {
-      throw call_failed(log_, "fmi2Instantiate", Status::error, options.start_time);
-    }
-    if (options.logging_on && !options.log_categories.empty()) {
-      const std::vector<const char*> categories = checked_log_categories(description_, options);
-      check(f_.set_debug_logging(handle_.instance, fmi2True, categories.size(), categories.data()),
-            "fmi2SetDebugLogging");
-    }
-    apply_parameters(options);
+    set_up(options, "fmi2Instantiate");
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);
     build(fmu.ports().outputs, PortSelection::all, outputs_);
   }
 
-  void apply_parameters(const DriverOptions& options) {
-    for (const auto& [name, value] : options.parameters) {
-      set_parameter(check_parameter(description_, name, value));
-    }
-  }
-
-  // fmi2Reset: back to the instantiated state, with the parameters set again.
-  void reset(const DriverOptions& options) {
-    if (handle_.fatal) {
-      throw core::Error(
-          core::ErrorKind::unprocessable,
-          fmt::format("FMU instance \"{}\" cannot be reset after a fatal error", log_.instance));
-    }
-    check(f_.reset(handle_.instance), "fmi2Reset");
-    handle_.initialized = false;
-    handle_.failed = false;
-    time_ = options.start_time;
-    apply_parameters(options);
-  }
+  static constexpr const char* reset_name = "fmi2Reset";
+  static constexpr const char* set_debug_logging_name = "fmi2SetDebugLogging";
 
   void initialize(const DriverOptions& options, const double* inputs) {
     const bool tolerance_defined = options.tolerance.has_value();

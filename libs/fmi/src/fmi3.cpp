@@ -83,7 +83,7 @@ struct NoCallbacks {};
 
 // One FMI 3 instance: instantiation, status checks, parameters, value exchange and the end of
 // its life.
-class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallbacks> {
+class Fmi3Instance : public InstanceCore<Fmi3Instance, Fmi3Functions, fmi3Instance, NoCallbacks> {
  public:
   Fmi3Instance(const Fmu& fmu, Interface interface, const DriverOptions& options)
       : InstanceCore(fmu, interface, options, fmu.binary(interface).fmi3) {
@@ -99,42 +99,15 @@ class Fmi3Instance : public InstanceCore<Fmi3Functions, fmi3Instance, NoCallback
           options.instance_name.c_str(), description_.instantiation_token.c_str(), resources,
           fmi3False, logging_on, &log_, log_message);
     }
-    if (handle_.instance == nullptr) {
-      throw call_failed(log_,
-                        interface == Interface::co_simulation ? "fmi3InstantiateCoSimulation"
-                                                              : "fmi3InstantiateModelExchange",
-                        Status::error, options.start_time);
-    }
-    if (options.logging_on && !options.log_categories.empty()) {
-      const std::vector<const char*> categories = checked_log_categories(description_, options);
-      check(f_.set_debug_logging(handle_.instance, fmi3True, categories.size(), categories.data()),
-            "fmi3SetDebugLogging");
-    }
-    apply_parameters(options);
+    set_up(options, interface == Interface::co_simulation ? "fmi3InstantiateCoSimulation"
+                                                          : "fmi3InstantiateModelExchange");
     build(fmu.ports().inputs, PortSelection::continuous, continuous_inputs_);
     build(fmu.ports().inputs, PortSelection::discrete, discrete_inputs_);
     build(fmu.ports().outputs, PortSelection::all, outputs_);
   }
 
-  void apply_parameters(const DriverOptions& options) {
-    for (const auto& [name, value] : options.parameters) {
-      set_parameter(check_parameter(description_, name, value));
-    }
-  }
-
-  // fmi3Reset: back to the instantiated state, with the parameters set again.
-  void reset(const DriverOptions& options) {
-    if (handle_.fatal) {
-      throw core::Error(
-          core::ErrorKind::unprocessable,
-          fmt::format("FMU instance \"{}\" cannot be reset after a fatal error", log_.instance));
-    }
-    check(f_.reset(handle_.instance), "fmi3Reset");
-    handle_.initialized = false;
-    handle_.failed = false;
-    time_ = options.start_time;
-    apply_parameters(options);
-  }
+  static constexpr const char* reset_name = "fmi3Reset";
+  static constexpr const char* set_debug_logging_name = "fmi3SetDebugLogging";
 
   void initialize(const DriverOptions& options, const double* inputs) {
     check(f_.enter_initialization_mode(

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -104,55 +106,6 @@ FmuError call_failed(LogContext& log, std::string_view function, Status status, 
 Status status_of(fmi2Status status);
 Status status_of(fmi3Status status);
 
-// What an FMI 2 and an FMI 3 instance have in common: the once-per-process slot, the
-// functions, the logger's context, the handle that frees the instance, the time reached, and
-// the status checks. `Callbacks` is what the FMU keeps a pointer to (FMI 2's callback
-// structure); it is declared before the handle so that it outlives the instance.
-template <typename Functions, typename Pointer, typename Callbacks>
-class InstanceCore {
- public:
-  InstanceCore(const Fmu& fmu, Interface interface, const DriverOptions& options,
-               const Functions& functions)
-      : slot_(fmu, interface), f_(functions), description_(fmu.description()) {
-    log_.instance = options.instance_name;
-    log_.sink = options.log;
-    handle_.functions = &f_;
-    time_ = options.start_time;
-  }
-  InstanceCore(const InstanceCore&) = delete;
-  InstanceCore& operator=(const InstanceCore&) = delete;
-
-  const Functions& functions() const { return f_; }
-  Pointer instance() const { return handle_.instance; }
-  LogContext& log() { return log_; }
-  double time() const { return time_; }
-  void set_time_reached(double time) { time_ = time; }
-
-  // Throws for anything worse than a warning; remembers what the state machine then allows.
-  template <typename FmiStatus>
-  void check(FmiStatus status, const char* function) {
-    // OK and Warning are 0 and 1 in both versions; this runs on every call into the FMU.
-    if (static_cast<unsigned>(status) <= 1u) return;
-    fail(status, function);
-  }
-
-  template <typename FmiStatus>
-  [[noreturn]] void fail(FmiStatus status, const char* function) {
-    handle_.failed = true;
-    handle_.fatal = handle_.fatal || status_of(status) == Status::fatal;
-    throw call_failed(log_, function, status_of(status), time_);
-  }
-
- protected:
-  ProcessSlot slot_;
-  const Functions& f_;
-  const ModelDescription& description_;
-  LogContext log_;
-  Callbacks callbacks_{};
-  InstanceHandle<Functions, Pointer> handle_;  // last: the FMU may log while it is freed
-  double time_ = 0.0;
-};
-
 // A group of ports of one FMI type, exchanged with one getter or setter call: the value
 // references (one per variable), the port of each element and a buffer of the FMI type.
 template <typename T, bool boolean = std::is_same_v<T, bool>>
@@ -254,5 +207,92 @@ std::vector<const char*> checked_log_categories(const ModelDescription& descript
 CheckedParameter check_parameter_change(const ModelDescription& description, DriverOptions& options,
                                         bool initialized, const std::string& name,
                                         const StartValue& value);
+
+// What an FMI 2 and an FMI 3 instance have in common: the once-per-process slot, the
+// functions, the logger's context, the handle that frees the instance, the time reached, and
+// the status checks. `Callbacks` is what the FMU keeps a pointer to (FMI 2's callback
+// structure); it is declared before the handle so that it outlives the instance.
+//
+// `Derived` (the version's instance class) names its functions for messages (reset_name,
+// set_debug_logging_name) and sets one checked parameter (set_parameter).
+template <typename Derived, typename Functions, typename Pointer, typename Callbacks>
+class InstanceCore {
+ public:
+  InstanceCore(const Fmu& fmu, Interface interface, const DriverOptions& options,
+               const Functions& functions)
+      : slot_(fmu, interface), f_(functions), description_(fmu.description()) {
+    log_.instance = options.instance_name;
+    log_.sink = options.log;
+    handle_.functions = &f_;
+    time_ = options.start_time;
+  }
+  InstanceCore(const InstanceCore&) = delete;
+  InstanceCore& operator=(const InstanceCore&) = delete;
+
+  const Functions& functions() const { return f_; }
+  Pointer instance() const { return handle_.instance; }
+  LogContext& log() { return log_; }
+  double time() const { return time_; }
+  void set_time_reached(double time) { time_ = time; }
+
+  // Throws for anything worse than a warning; remembers what the state machine then allows.
+  template <typename FmiStatus>
+  void check(FmiStatus status, const char* function) {
+    // OK and Warning are 0 and 1 in both versions; this runs on every call into the FMU.
+    if (static_cast<unsigned>(status) <= 1u) return;
+    fail(status, function);
+  }
+
+  template <typename FmiStatus>
+  [[noreturn]] void fail(FmiStatus status, const char* function) {
+    handle_.failed = true;
+    handle_.fatal = handle_.fatal || status_of(status) == Status::fatal;
+    throw call_failed(log_, function, status_of(status), time_);
+  }
+
+  void apply_parameters(const DriverOptions& options) {
+    for (const auto& [name, value] : options.parameters) {
+      static_cast<Derived*>(this)->set_parameter(check_parameter(description_, name, value));
+    }
+  }
+
+  // fmiReset: back to the instantiated state, with the parameters set again.
+  void reset(const DriverOptions& options) {
+    if (handle_.fatal) {
+      throw core::Error(
+          core::ErrorKind::unprocessable,
+          fmt::format("FMU instance \"{}\" cannot be reset after a fatal error", log_.instance));
+    }
+    check(f_.reset(handle_.instance), Derived::reset_name);
+    handle_.initialized = false;
+    handle_.failed = false;
+    time_ = options.start_time;
+    apply_parameters(options);
+  }
+
+ protected:
+  // Once the derived class has instantiated: refuses a failed instantiation, asks for the
+  // chosen log categories and sets the parameters.
+  void set_up(const DriverOptions& options, const char* instantiate_name) {
+    if (handle_.instance == nullptr) {
+      throw call_failed(log_, instantiate_name, Status::error, options.start_time);
+    }
+    if (options.logging_on && !options.log_categories.empty()) {
+      const std::vector<const char*> categories = checked_log_categories(description_, options);
+      check(f_.set_debug_logging(handle_.instance, true, categories.size(), categories.data()),
+            Derived::set_debug_logging_name);
+    }
+    apply_parameters(options);
+  }
+
+ protected:
+  ProcessSlot slot_;
+  const Functions& f_;
+  const ModelDescription& description_;
+  LogContext log_;
+  Callbacks callbacks_{};
+  InstanceHandle<Functions, Pointer> handle_;  // last: the FMU may log while it is freed
+  double time_ = 0.0;
+};
 
 }  // namespace twinloop::fmi
