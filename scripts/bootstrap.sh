@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ccache pkg-config git curl
   libboost1.81-dev nlohmann-json3-dev libspdlog-dev libfmt-dev libcli11-dev
   libsqlite3-dev sqlite3
+  libpugixml-dev libzip-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libmuparser-dev
   clang-format wrk
