@@ -76,9 +76,11 @@ void Pacing1kHz(benchmark::State& state) {
   if (!statistics.warning.empty()) state.SetLabel(statistics.warning);
 }
 BENCHMARK(Pacing1kHz)
-    ->ArgName("spin_us")
-    ->Arg(0)
-    ->Arg(200)
+    ->ArgNames({"spin_us", "fifo_priority"})
+    ->Args({0, 0})
+    ->Args({200, 0})
+    ->Args({0, 50})
+    ->Args({200, 50})
     ->Iterations(1)
     ->Unit(benchmark::kSecond);
 
