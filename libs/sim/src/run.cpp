@@ -113,6 +113,15 @@ void SimulationRun::report_end() {
     if (end_reported_ || !ended_locked()) return;
     end_reported_ = true;
   }
+  for (const auto& hook : settings_.hooks) {
+    try {
+      hook->run_ended();
+    } catch (const std::exception& error) {
+      // The run has ended already; a hook that fails to clean up can only say so.
+      std::lock_guard lock(mutex_);
+      warning_ += (warning_.empty() ? "" : "; ") + std::string(error.what());
+    }
+  }
   if (settings_.on_end) settings_.on_end(*this);
 }
 
@@ -138,7 +147,20 @@ bool SimulationRun::step_once() {
     if (state_ != RunState::created && state_ != RunState::paused) return false;
     if (finished()) return false;
     try {
-      step_and_record();
+      // A single step asked for by hand runs its hooks' exchanges under the lock.
+      const std::int64_t step = simulator_.steps_done();
+      bool proceed = true;
+      for (const auto& hook : settings_.hooks)
+        proceed = hook->exchange_before(step) && proceed;
+      if (proceed) {
+        for (const auto& hook : settings_.hooks)
+          hook->apply(simulator_);
+        step_and_record();
+        for (const auto& hook : settings_.hooks)
+          hook->capture(simulator_);
+        for (const auto& hook : settings_.hooks)
+          hook->exchange_after(step);
+      }
       state_ = finished() ? RunState::completed : RunState::paused;
     } catch (const std::exception& error) {
       state_ = RunState::failed;
@@ -212,8 +234,13 @@ void SimulationRun::work() {
       lateness_.add(late);
     }
     try {
-      step_and_record();
+      if (settings_.hooks.empty()) {
+        step_and_record();
+      } else if (!hooked_step(lock)) {
+        continue;
+      }
     } catch (const std::exception& error) {
+      if (!lock.owns_lock()) lock.lock();
       state_ = RunState::failed;
       error_ = error.what();
       break;
@@ -229,6 +256,30 @@ void SimulationRun::work() {
   ended_.notify_all();
   lock.unlock();
   report_end();
+}
+
+bool SimulationRun::hooked_step(std::unique_lock<std::mutex>& lock) {
+  const std::int64_t step = simulator_.steps_done();
+  lock.unlock();
+  bool proceed = true;
+  for (const auto& hook : settings_.hooks)
+    proceed = hook->exchange_before(step) && proceed;
+  lock.lock();
+  if (state_ != RunState::running) return false;
+  if (!proceed) {
+    state_ = RunState::paused;
+    return false;
+  }
+  for (const auto& hook : settings_.hooks)
+    hook->apply(simulator_);
+  step_and_record();
+  for (const auto& hook : settings_.hooks)
+    hook->capture(simulator_);
+  lock.unlock();
+  for (const auto& hook : settings_.hooks)
+    hook->exchange_after(step);
+  lock.lock();
+  return true;
 }
 
 void SimulationRun::append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals) {

@@ -510,3 +510,103 @@ TEST(RealtimePriority, APacedRunUnderSchedFifoCompletesOrSaysWhyNot) {
 
 }  // namespace
 }  // namespace twinloop::sim
+
+namespace twinloop::sim {
+namespace {
+
+// A stand-in for a PLC exchange: before each step it "reads" a counter and feeds it to
+// gain.u; after each step it keeps what gain.y computed.
+class CountingPlc final : public StepHook {
+ public:
+  CountingPlc(const Plan& plan, SimulationRun*& run) : run_(run) {
+    for (std::uint32_t i = 0; i < plan.inputs.size(); ++i) {
+      if (plan.inputs[i].name == "gain.u") input_ = i;
+    }
+    output_slot_ = plan.signals[signal_index(plan, "gain.y")].slot;
+  }
+  bool exchange_before(std::int64_t step) override {
+    // Without the run's lock: asking for the run's status here must not wait for ever.
+    if (run_ != nullptr) seen_states.push_back(run_->statistics().state);
+    if (step == pause_at) return false;
+    if (step == fail_at) throw std::runtime_error("the PLC went away");
+    plc_value = static_cast<double>(step);
+    return true;
+  }
+  void apply(Simulator& simulator) override { simulator.set_override(input_, plc_value); }
+  void capture(const Simulator& simulator) override {
+    written.push_back(simulator.signals()[output_slot_]);
+  }
+  void run_ended() override { ++ends; }
+
+  std::int64_t pause_at = -1;
+  std::int64_t fail_at = -1;
+  double plc_value = 0;
+  std::vector<double> written;
+  std::vector<RunState> seen_states;
+  int ends = 0;
+
+ private:
+  SimulationRun*& run_;
+  std::uint32_t input_ = 0;
+  std::uint32_t output_slot_ = 0;
+};
+
+std::shared_ptr<const Plan> gain_plan() {
+  return std::make_shared<const Plan>(
+      ModelBuilder().add("gain", "gain", {{"k", 2.0}}).compile(0.001));
+}
+
+TEST(StepHooks, ExchangeAroundEveryStepWithoutHoldingTheRun) {
+  const auto plan = gain_plan();
+  SimulationRun* running = nullptr;
+  auto plc = std::make_shared<CountingPlc>(*plan, running);
+  RunSettings settings;
+  settings.last_step = 9;
+  settings.hooks = {plc};
+  SimulationRun run(plan, settings);
+  running = &run;
+  run.start();
+  EXPECT_EQ(run.wait_until_ended(), RunState::completed);
+  ASSERT_EQ(plc->written.size(), 10U);
+  for (std::size_t k = 0; k < 10; ++k)
+    EXPECT_EQ(plc->written[k], 2.0 * static_cast<double>(k));
+  EXPECT_EQ(plc->seen_states.size(), 10U);
+  EXPECT_EQ(plc->ends, 1);
+}
+
+TEST(StepHooks, AHookPausesOrFailsTheRun) {
+  const auto plan = gain_plan();
+  SimulationRun* running = nullptr;
+  auto plc = std::make_shared<CountingPlc>(*plan, running);
+  plc->pause_at = 3;
+  RunSettings settings;
+  settings.hooks = {plc};
+  SimulationRun run(plan, settings);
+  run.start();
+  while (run.statistics().state == RunState::running)
+    std::this_thread::yield();
+  EXPECT_EQ(run.statistics().state, RunState::paused);
+  EXPECT_EQ(run.statistics().steps_done, 3) << "paused before step 3";
+
+  plc->pause_at = -1;
+  plc->fail_at = 5;
+  run.resume();
+  EXPECT_EQ(run.wait_until_ended(), RunState::failed);
+  EXPECT_EQ(run.statistics().error, "the PLC went away");
+  EXPECT_EQ(run.statistics().steps_done, 5);
+}
+
+TEST(StepHooks, ASingleStepByHandExchangesToo) {
+  const auto plan = gain_plan();
+  SimulationRun* none = nullptr;
+  auto plc = std::make_shared<CountingPlc>(*plan, none);
+  RunSettings settings;
+  settings.hooks = {plc};
+  SimulationRun run(plan, settings);
+  run.step_once();
+  run.step_once();
+  EXPECT_EQ(plc->written, (std::vector<double>{0.0, 2.0}));
+}
+
+}  // namespace
+}  // namespace twinloop::sim

@@ -22,6 +22,24 @@ std::string_view to_string(RunState state);
 
 class SimulationRun;
 
+// Work done on a run's thread around each of its steps: a hardware-in-the-loop exchange with a
+// PLC, say. The exchange phases run without the run's lock, so status reads and API changes go
+// on meanwhile; apply and capture run with it, just before and just after the step. An
+// exception from a phase fails the run with its message.
+class StepHook {
+ public:
+  virtual ~StepHook() = default;
+  // Before step `step` (after the pacing wait): false pauses the run before that step.
+  virtual bool exchange_before(std::int64_t /*step*/) { return true; }
+  // Feeds the step: set_override on inputs, say.
+  virtual void apply(Simulator& /*simulator*/) {}
+  // Reads what the step computed.
+  virtual void capture(const Simulator& /*simulator*/) {}
+  virtual void exchange_after(std::int64_t /*step*/) {}
+  // Once, on the thread that ended the run, before RunSettings::on_end.
+  virtual void run_ended() {}
+};
+
 struct RunSettings {
   std::optional<std::int64_t> last_step;  // run steps 0..last_step; nullopt: until stopped
   double realtime_factor = 0.0;           // 0: as fast as possible; 1: wall clock
@@ -39,6 +57,7 @@ struct RunSettings {
   // ended it and without the run's lock: the run may be read (statistics, recording), not
   // changed. Also called when a run that never ended is destroyed (it is stopped first).
   std::function<void(const SimulationRun&)> on_end;
+  std::vector<std::shared_ptr<StepHook>> hooks;  // called in this order
 };
 
 struct RunStatistics {
@@ -129,7 +148,10 @@ class SimulationRun {
   };
 
   void step_and_record();  // with mutex_ held
-  void feed_taps();        // with mutex_ held, after a step
+  // The hooked step of work(): `lock` is released for the exchanges. False when the run
+  // left the running state meanwhile (paused by a hook, stopped, failed).
+  bool hooked_step(std::unique_lock<std::mutex>& lock);
+  void feed_taps();  // with mutex_ held, after a step
   static void append_row(Tap& tap, std::int64_t time_ns, std::span<const double> signals);
   bool finished() const;  // with mutex_ held
   RunStatistics statistics_locked() const;
