@@ -208,3 +208,36 @@ TEST_F(Stream, BadUpgradesAreRefusedWithProblems) {
 
 }  // namespace
 }  // namespace twinloop::itest
+
+namespace twinloop::itest {
+namespace {
+
+TEST(StreamShutdown, SigtermClosesOpenStreamsAndExitsZero) {
+  TempDir directory;
+  ServerProcess server(ServerLaunch::in(directory.path()));
+  const auto client = server.client();
+  const auto project = client.post("/api/v1/projects", {{"name", "p"}}).json();
+  const auto model =
+      client.post(resource_path("projects", project) + "/models", {{"name", "m"}}).json();
+  client.post(resource_path("models", model) + "/components", {{"name", "c"}, {"type", "clock"}});
+  const auto simulation = client
+                              .post(resource_path("models", model) + "/simulations",
+                                    {{"step_size", 0.001}, {"realtime_factor", 1.0}})
+                              .json();
+  const auto path = "/api/v1/simulations/" + id_text(simulation.at("id"));
+  WebSocketClient viewer("127.0.0.1", server.port(), path + "/stream");
+  ASSERT_TRUE(viewer.receive());
+  ASSERT_TRUE(HasStatus(client.post(path + "/start", nlohmann::json::object()), 200));
+  ASSERT_TRUE(viewer.receive());
+
+  const auto started = std::chrono::steady_clock::now();
+  const auto status = server.stop(SIGTERM);
+  EXPECT_EQ(status.exit_code, 0) << status.describe() << "\n" << server.standard_error();
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5))
+      << "an open stream does not hold the shutdown for its grace period";
+  while (viewer.receive(std::chrono::seconds(2))) {
+  }
+}
+
+}  // namespace
+}  // namespace twinloop::itest

@@ -23,6 +23,8 @@ using Clock = std::chrono::steady_clock;
 
 // Client messages are small control requests; anything larger is a mistake or an attack.
 constexpr std::size_t kMaxClientMessage = 64 * 1024;
+// How long a close waits for the client's close frame before it drops the connection.
+constexpr std::chrono::seconds kCloseTimeout{1};
 
 // One WebSocket connection serving an api::Stream. Every member runs on the connection's
 // strand. Polls happen on a timer; while a write is still in flight the poll is skipped, so a
@@ -176,6 +178,12 @@ class WebSocketSession final : public Connection,
   void close_now() {
     if (closing_ || !socket_.is_open()) return;
     closing_ = true;
+    // A client that does not answer the close frame (busy, gone) must not hold a shutdown.
+    websocket::stream_base::timeout closing{};
+    closing.handshake_timeout = kCloseTimeout;
+    closing.idle_timeout = websocket::stream_base::none();
+    closing.keep_alive_pings = false;
+    socket_.set_option(closing);
     socket_.async_close(*close_code_, [self = shared_from_this()](beast::error_code error) {
       if (error) spdlog::debug("closing a WebSocket failed: {}", error.message());
     });
