@@ -113,7 +113,8 @@ static_assert(std::endian::native == std::endian::little,
 template <typename T>
 std::vector<T> unpack(std::string_view bytes) {
   std::vector<T> values(bytes.size() / sizeof(T));
-  std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
+  // An empty blob reads as a null pointer, which memcpy must not see even for 0 bytes.
+  if (!values.empty()) std::memcpy(values.data(), bytes.data(), values.size() * sizeof(T));
   return values;
 }
 
