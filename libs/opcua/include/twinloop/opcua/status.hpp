@@ -73,6 +73,8 @@
   X(BadSecurityPolicyRejected, 0x80550000)         \
   X(BadTooManySessions, 0x80560000)                \
   X(BadUserSignatureInvalid, 0x80570000)           \
+  X(BadParentNodeIdInvalid, 0x805B0000)            \
+  X(BadNodeIdExists, 0x805E0000)                   \
   X(BadNodeClassInvalid, 0x805F0000)               \
   X(BadBrowseNameInvalid, 0x80600000)              \
   X(BadViewIdUnknown, 0x806B0000)                  \
