@@ -39,7 +39,7 @@ void ChunkStream::read_more() {
             self->on_chunk(*chunk);
           }
         } catch (const Error& failure) {
-          self->send_error_and_close(failure.status(), failure.what());
+          self->on_protocol_error(failure);
           return;
         }
         self->read_more();

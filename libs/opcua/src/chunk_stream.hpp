@@ -40,6 +40,10 @@ class ChunkStream : public std::enable_shared_from_this<ChunkStream> {
   virtual void on_chunk(std::span<std::uint8_t> chunk) = 0;
   // Called once, when the connection is gone.
   virtual void on_closed(StatusCode reason) = 0;
+  // The peer broke the protocol. A server answers with ERR before closing.
+  virtual void on_protocol_error(const Error& error) {
+    send_error_and_close(error.status(), error.what());
+  }
 
  private:
   void read_more();
