@@ -532,6 +532,12 @@ ExtensionObject Client::Impl::identity_token(StatusCode& problem) const {
   const UserTokenType wanted = config.user ? UserTokenType::UserName : UserTokenType::Anonymous;
   for (const auto& policy : endpoint->user_identity_tokens) {
     if (policy.token_type != wanted) continue;
+    // Passwords can only travel as the channel protects them (None: unencrypted); a policy
+    // that wants them encrypted with another security policy is one this client cannot use.
+    if (!policy.security_policy_uri.empty() &&
+        policy.security_policy_uri != kSecurityPolicyNoneUri) {
+      continue;
+    }
     if (config.user) {
       UserNameIdentityToken token;
       token.policy_id = policy.policy_id;
