@@ -9,6 +9,7 @@ packages=(
   libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format wrk
+  clang-14 libclang-rt-14-dev
 )
 # Node.js and npm build the web assets; a machine that already has them (any source) keeps them.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

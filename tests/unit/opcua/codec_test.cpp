@@ -5,6 +5,7 @@
 #include <cmath>
 #include <limits>
 
+#include "sample_values.hpp"
 #include "twinloop/opcua/binary.hpp"
 #include "twinloop/opcua/services.hpp"
 
@@ -264,87 +265,11 @@ TEST(NodeIdText, ParsesAndPrintsEveryForm) {
 
 // --- Every service structure ------------------------------------------------------------------
 
-// Gives every field a value that differs from its default, so a field lost or swapped in the
-// descriptor shows up in the round trip.
-void fill(bool& value) {
-  value = true;
-}
-void fill(std::string& value) {
-  value = "text";
-}
-void fill(ByteString& value) {
-  value = ByteString({9, 8, 7});
-}
-void fill(DateTime& value) {
-  value = DateTime{132'000'000'000'000'000};
-}
-void fill(NodeId& value) {
-  value = NodeId(1, "node");
-}
-void fill(ExpandedNodeId& value) {
-  value.node_id = NodeId(2, 99u);
-}
-void fill(StatusCode& value) {
-  value = status::BadNodeIdUnknown;
-}
-void fill(QualifiedName& value) {
-  value = QualifiedName(1, "name");
-}
-void fill(LocalizedText& value) {
-  value = LocalizedText("en", "text");
-}
-void fill(ExtensionObject& value) {
-  value = to_extension_object(AnonymousIdentityToken{"x"});
-}
-void fill(DataValue& value) {
-  value = DataValue(Variant(std::vector<double>{1, 2}));
-  value.source_timestamp = DateTime{7};
-}
-void fill(DiagnosticInfo& value) {
-  value.additional_info = "info";
-}
-template <class T>
-requires std::is_arithmetic_v<T>
-void fill(T& value) {
-  value = static_cast<T>(7);
-}
-template <Enumeration E>
-void fill(E& value) {
-  value = static_cast<E>(1);
-}
-template <class T>
-void fill(std::vector<T>& values);
-template <Structure T>
-void fill(T& value) {
-  std::apply([](auto&... field) { (fill(field), ...); }, T::fields(value));
-}
-template <class T>
-void fill(std::vector<T>& values) {
-  values.resize(2);
-  for (auto& value : values)
-    fill(value);
-}
-
 template <class T>
 class ServiceStructureTest : public ::testing::Test {};
 
-using ServiceStructures = ::testing::Types<
-    RequestHeader, ResponseHeader, ServiceFault, OpenSecureChannelRequest,
-    OpenSecureChannelResponse, CloseSecureChannelRequest, CloseSecureChannelResponse,
-    GetEndpointsRequest, GetEndpointsResponse, FindServersRequest, FindServersResponse,
-    CreateSessionRequest, CreateSessionResponse, AnonymousIdentityToken, UserNameIdentityToken,
-    ActivateSessionRequest, ActivateSessionResponse, CloseSessionRequest, CloseSessionResponse,
-    ReadRequest, ReadResponse, WriteRequest, WriteResponse, BrowseRequest, BrowseResponse,
-    BrowseNextRequest, BrowseNextResponse, TranslateBrowsePathsToNodeIdsRequest,
-    TranslateBrowsePathsToNodeIdsResponse, RegisterNodesRequest, RegisterNodesResponse,
-    UnregisterNodesRequest, UnregisterNodesResponse, CreateSubscriptionRequest,
-    CreateSubscriptionResponse, ModifySubscriptionRequest, ModifySubscriptionResponse,
-    SetPublishingModeRequest, SetPublishingModeResponse, DeleteSubscriptionsRequest,
-    DeleteSubscriptionsResponse, DataChangeFilter, CreateMonitoredItemsRequest,
-    CreateMonitoredItemsResponse, ModifyMonitoredItemsRequest, ModifyMonitoredItemsResponse,
-    SetMonitoringModeRequest, SetMonitoringModeResponse, DeleteMonitoredItemsRequest,
-    DeleteMonitoredItemsResponse, DataChangeNotification, StatusChangeNotification, PublishRequest,
-    PublishResponse, RepublishRequest, RepublishResponse, ServerStatusDataType>;
+using ServiceStructures = samples::AllServiceStructures<::testing::Types>;
+using samples::fill;
 TYPED_TEST_SUITE(ServiceStructureTest, ServiceStructures);
 
 TYPED_TEST(ServiceStructureTest, RoundTripKeepsEveryField) {

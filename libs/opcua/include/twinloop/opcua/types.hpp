@@ -287,13 +287,9 @@ class Variant {
       storage_.template emplace<Box<T>>(Box<T>(std::move(value)));
     }
   }
-  Variant(const char* text) : storage_(std::string(text)) {}  // NOLINT: as std::string
+  Variant(const char* text);  // NOLINT: as std::string
   // A Variant whose value is another Variant (copying would not nest).
-  static Variant nest(Variant inner) {
-    Variant outer;
-    outer.storage_.emplace<Box<Variant>>(Box<Variant>(std::move(inner)));
-    return outer;
-  }
+  static Variant nest(Variant inner);
   template <BuiltinScalar T>
   Variant(std::vector<T> values, std::vector<std::int32_t> array_dimensions = {})
       : storage_(std::move(values)), dimensions_(std::move(array_dimensions)) {}
@@ -363,5 +359,13 @@ struct DiagnosticInfo {
   Box<DiagnosticInfo> inner_diagnostic_info;  // empty when absent
   bool operator==(const DiagnosticInfo&) const = default;
 };
+
+// Defined here, where every alternative of Variant::Storage is a complete type.
+inline Variant::Variant(const char* text) : storage_(std::string(text)) {}
+inline Variant Variant::nest(Variant inner) {
+  Variant outer;
+  outer.storage_.emplace<Box<Variant>>(Box<Variant>(std::move(inner)));
+  return outer;
+}
 
 }  // namespace twinloop::opcua
