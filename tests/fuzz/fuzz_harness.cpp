@@ -129,15 +129,6 @@ class CapturingChannel final : public ResponseChannel {
   std::string url_ = "opc.tcp://127.0.0.1:4840";
 };
 
-template <class Request>
-Bytes encode_message(const Request& request) {
-  Bytes body;
-  Writer writer(body);
-  encode(writer, NodeId(Request::binary_encoding_id));
-  encode(writer, request);
-  return body;
-}
-
 void serve_requests(std::span<const std::uint8_t> input) {
   ServerConfig config;
   config.max_nodes_per_request = 4096;

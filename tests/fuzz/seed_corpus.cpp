@@ -37,15 +37,6 @@ struct StructureSeeds {
   static void write(std::size_t kind) { (structure_seed<Structures>(kind), ...); }
 };
 
-template <class Request>
-Bytes message(const Request& request) {
-  Bytes body;
-  Writer writer(body);
-  encode(writer, NodeId(Request::binary_encoding_id));
-  encode(writer, request);
-  return body;
-}
-
 // Mode 2: requests, each with a 2-byte length.
 void requests_seed(const std::string& name, const std::vector<Bytes>& requests) {
   Bytes bytes{2};
@@ -93,14 +84,15 @@ std::vector<Seed> seed_corpus() {
   limits.send_buffer_size = 8192;
   SecureChannel channel(limits);
   channel.set_send_token(1);
-  channel.send(uatcp::MessageType::Open, 1, message(OpenSecureChannelRequest{}), stream,
+  channel.send(uatcp::MessageType::Open, 1, encode_message(OpenSecureChannelRequest{}), stream,
                status::BadRequestTooLarge);
   ReadRequest read;
   read.nodes_to_read.resize(800);
   for (auto& item : read.nodes_to_read)
     item.node_id = NodeId(1, "Line.v");
-  channel.send(uatcp::MessageType::Message, 2, message(read), stream, status::BadRequestTooLarge);
-  channel.send(uatcp::MessageType::Close, 3, message(CloseSecureChannelRequest{}), stream,
+  channel.send(uatcp::MessageType::Message, 2, encode_message(read), stream,
+               status::BadRequestTooLarge);
+  channel.send(uatcp::MessageType::Close, 3, encode_message(CloseSecureChannelRequest{}), stream,
                status::BadRequestTooLarge);
   write_seed("stream-handshake", stream);
 
@@ -126,8 +118,8 @@ std::vector<Seed> seed_corpus() {
   browse.nodes_to_browse = {root};
   BrowseNextRequest next;
   next.continuation_points = {ByteString({1, 0, 0, 0, 0, 0, 0, 0})};
-  requests_seed("requests-attribute-view",
-                {message(small_read), message(write), message(browse), message(next)});
+  requests_seed("requests-attribute-view", {encode_message(small_read), encode_message(write),
+                                            encode_message(browse), encode_message(next)});
 
   CreateSubscriptionRequest subscription;
   subscription.requested_publishing_interval = 10;
@@ -146,10 +138,10 @@ std::vector<Seed> seed_corpus() {
   RepublishRequest republish;
   republish.subscription_id = 1;
   republish.retransmit_sequence_number = 1;
-  requests_seed(
-      "requests-subscription",
-      {message(subscription), message(items), message(publish), message(write), message(publish),
-       message(acknowledge), message(republish), message(DeleteSubscriptionsRequest{{}, {1}})});
+  requests_seed("requests-subscription",
+                {encode_message(subscription), encode_message(items), encode_message(publish),
+                 encode_message(write), encode_message(publish), encode_message(acknowledge),
+                 encode_message(republish), encode_message(DeleteSubscriptionsRequest{{}, {1}})});
   corpus = nullptr;
   return seeds;
 }

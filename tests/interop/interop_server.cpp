@@ -1,7 +1,7 @@
 // A twinloop OPC UA server with a demo address space, for node-opcua clients to test against.
 // Prints "PORT <n>" once it listens and serves until SIGTERM or SIGINT.
 //
-//   opcua_interop_server [--port N] [--many N]
+//   opcua_interop_server [--port N] [--many N] [--min-token-lifetime MS]
 #include <pthread.h>
 
 #include <atomic>
@@ -20,6 +20,7 @@ namespace {
 struct Options {
   std::uint16_t port = 0;
   int many = 1000;
+  int min_token_lifetime_ms = 10'000;
 };
 
 Options parse(int argc, char** argv) {
@@ -29,6 +30,7 @@ Options parse(int argc, char** argv) {
     const int value = std::atoi(argv[i + 1]);
     if (flag == "--port") options.port = static_cast<std::uint16_t>(value);
     if (flag == "--many") options.many = value;
+    if (flag == "--min-token-lifetime") options.min_token_lifetime_ms = value;
   }
   return options;
 }
@@ -76,6 +78,7 @@ int main(int argc, char** argv) {
   ServerConfig config;
   config.port = options.port;
   config.users = {{"operator", "secret"}};
+  config.min_token_lifetime_ms = static_cast<std::uint32_t>(options.min_token_lifetime_ms);
   Server server(config);
   const std::uint16_t ns = server.add_namespace("urn:twinloop:interop");
   const NodeId folder = server.add_folder(NodeId(id::ObjectsFolder), NodeId(ns, "Demo"), "Demo");

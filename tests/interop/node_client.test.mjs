@@ -45,7 +45,8 @@ let session;
 let ns;
 
 before(async () => {
-  server = await startPeer(serverPath, ["--port", "0", "--many", "1000"]);
+  // Short tokens are allowed so that a client can renew several times within a test.
+  server = await startPeer(serverPath, ["--port", "0", "--many", "1000", "--min-token-lifetime", "1000"]);
   client = newClient();
   await client.connect(server.url);
   session = await client.createSession();
@@ -368,6 +369,37 @@ describe("subscriptions", () => {
     const error = await new Promise((resolve) => item.on("err", resolve));
     assert.match(String(error), /BadNodeIdUnknown/);
     await subscription.terminate();
+  });
+});
+
+describe("secure channel", () => {
+  it("keeps serving while node-opcua renews its token at 75 % of the lifetime", async () => {
+    const renewing = OPCUAClient.create({
+      endpointMustExist: false,
+      securityMode: MessageSecurityMode.None,
+      securityPolicy: SecurityPolicy.None,
+      connectionStrategy: { maxRetry: 0 },
+      defaultSecureTokenLifetime: 1000,
+    });
+    let renewals = 0;
+    let lost = false;
+    renewing.on("security_token_renewed", () => { renewals += 1; });
+    renewing.on("connection_lost", () => { lost = true; });
+    await renewing.connect(server.url);
+    try {
+      const renewingSession = await renewing.createSession();
+      const until = Date.now() + 3000;
+      while (Date.now() < until) {
+        const state = await renewingSession.read({ nodeId: "i=2259", attributeId: AttributeIds.Value });
+        assert.equal(state.statusCode.name, "Good");
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(renewals >= 2, `${renewals} renewals`);
+      assert.equal(lost, false);
+      await renewingSession.close();
+    } finally {
+      await renewing.disconnect();
+    }
   });
 });
 

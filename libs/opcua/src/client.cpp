@@ -53,15 +53,6 @@ Endpoint parse_url(const std::string& url) {
   return endpoint;
 }
 
-template <class Request>
-std::vector<std::uint8_t> encode_request(const Request& request) {
-  std::vector<std::uint8_t> body;
-  Writer writer(body);
-  encode(writer, NodeId(Request::binary_encoding_id));
-  encode(writer, request);
-  return body;
-}
-
 // The response of type Response in `body`, or the status that prevents it.
 template <class Response>
 StatusCode decode_into(std::span<const std::uint8_t> body, Response& response) {
@@ -206,7 +197,7 @@ class ClientChannel final : public ChunkStream {
     request.request_type = type;
     request.security_mode = MessageSecurityMode::None;
     request.requested_lifetime = client_.config.requested_token_lifetime_ms;
-    const auto body = encode_request(request);
+    const auto body = encode_message(request);
     secure_.send(uatcp::MessageType::Open, open_request_id_++, body, output(),
                  status::BadRequestTooLarge);
     flush();
@@ -215,7 +206,7 @@ class ClientChannel final : public ChunkStream {
   void send_close() {
     CloseSecureChannelRequest request;
     request.request_header.timestamp = DateTime::now();
-    const auto body = encode_request(request);
+    const auto body = encode_message(request);
     secure_.send(uatcp::MessageType::Close, 0, body, output(), status::BadRequestTooLarge);
     close_after_flush();
   }
@@ -507,7 +498,7 @@ void Client::Impl::async_call(Request request, std::function<void(StatusCode, Re
   request.request_header = header();
   if (hint != 0) request.request_header.timeout_hint = hint;
   send(
-      encode_request(request),
+      encode_message(request),
       [done = std::move(done)](StatusCode result, std::span<const std::uint8_t> body) {
         Response response;
         if (result.is_good()) result = decode_into(body, response);

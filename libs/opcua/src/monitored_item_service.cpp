@@ -12,11 +12,6 @@ constexpr std::uint32_t kMaxQueueSize = 1000;
 // StatusCode info bits (OPC 10000-4, 7.39): InfoType DataValue with the Overflow flag.
 constexpr std::uint32_t kOverflowBits = 0x00000480u;
 
-Clock::duration milliseconds(double value) {
-  return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(value));
-}
-
 bool exceeds_deadband(const Variant& now, const Variant& before, double deadband) {
   if (now.is_scalar() && before.is_scalar()) {
     auto a = now.to_double();
@@ -66,8 +61,8 @@ void enqueue(MonitoredItem& item, DataValue value) {
 }  // namespace
 
 void ServerCore::sample(MonitoredItem& item, Clock::time_point now) {
-  item.next_sample += milliseconds(item.sampling_interval);
-  if (item.next_sample <= now) item.next_sample = now + milliseconds(item.sampling_interval);
+  item.next_sample += from_milliseconds(item.sampling_interval);
+  if (item.next_sample <= now) item.next_sample = now + from_milliseconds(item.sampling_interval);
   const Node& node = space.at(item.node_index);
   const bool value_attribute = item.attribute_id == attribute::Value;
   if (item.sampled) {
@@ -213,7 +208,8 @@ ModifyMonitoredItemsResponse ServerCore::modify_monitored_items(
                                             modify.requested_parameters, result.filter_result);
       if (result.status_code.is_good()) {
         changed_item.timestamps = request.timestamps_to_return;
-        changed_item.next_sample = context.received + milliseconds(changed_item.sampling_interval);
+        changed_item.next_sample =
+            context.received + from_milliseconds(changed_item.sampling_interval);
         it->second = std::move(changed_item);
         result.revised_sampling_interval = it->second.sampling_interval;
         result.revised_queue_size = it->second.queue_size;

@@ -20,11 +20,6 @@ namespace {
 // A channel whose token expired without renewal is closed after this much grace.
 constexpr double kTokenGrace = 1.25;
 
-Clock::duration milliseconds(double value) {
-  return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(value));
-}
-
 }  // namespace
 
 class ServerConnection;
@@ -194,15 +189,11 @@ class ServerConnection final : public ChunkStream, public ResponseChannel {
     response.response_header.timestamp = DateTime::now();
     response.response_header.request_handle = request.request_header.request_handle;
     response.security_token = {channel_.channel_id(), token_id, DateTime::now(), lifetime};
-    std::vector<std::uint8_t> body;
-    Writer writer(body);
-    encode(writer, NodeId(OpenSecureChannelResponse::binary_encoding_id));
-    encode(writer, response);
-    channel_.send(uatcp::MessageType::Open, message.request_id, body, output(),
+    channel_.send(uatcp::MessageType::Open, message.request_id, encode_message(response), output(),
                   status::BadResponseTooLarge);
     flush();
     state_ = State::Open;
-    arm_timer(milliseconds(lifetime * kTokenGrace), status::BadSecureChannelTokenUnknown,
+    arm_timer(from_milliseconds(lifetime * kTokenGrace), status::BadSecureChannelTokenUnknown,
               "the security token expired without renewal");
   }
 
@@ -239,11 +230,7 @@ class ServerConnection final : public ChunkStream, public ResponseChannel {
     }
     fault.response_header.timestamp = DateTime::now();
     fault.response_header.service_result = status_code;
-    std::vector<std::uint8_t> fault_body;
-    Writer writer(fault_body);
-    encode(writer, NodeId(ServiceFault::binary_encoding_id));
-    encode(writer, fault);
-    channel_.send(uatcp::MessageType::Message, request_id, fault_body, output(),
+    channel_.send(uatcp::MessageType::Message, request_id, encode_message(fault), output(),
                   status::BadResponseTooLarge);
   }
 
@@ -494,35 +481,35 @@ void Server::set_value(VariableHandle variable, DataValue value) {
   ++node.version;
 }
 
-void Server::set_values(std::span<const VariableHandle> variables,
-                        std::span<const Variant> values) {
+namespace {
+
+// values[i] into variables[i], all with one timestamp, under one lock.
+template <class Value>
+void store_values(ServerCore& core, std::span<const VariableHandle> variables,
+                  std::span<const Value> values) {
   if (variables.size() != values.size()) {
     throw Error(status::BadInvalidArgument, "as many values as variables are needed");
   }
   const DateTime now = DateTime::now();
-  std::lock_guard lock(impl_->core.space_mutex);
+  std::lock_guard lock(core.space_mutex);
   for (std::size_t i = 0; i < variables.size(); ++i) {
-    Node& node = variable_node(impl_->core.space, variables[i]);
-    node.value.value = values[i];
+    Node& node = variable_node(core.space, variables[i]);
+    node.value.value = Variant(values[i]);
     node.value.status = status::Good;
     node.value.source_timestamp = node.value.server_timestamp = now;
     ++node.version;
   }
 }
 
+}  // namespace
+
+void Server::set_values(std::span<const VariableHandle> variables,
+                        std::span<const Variant> values) {
+  store_values(impl_->core, variables, values);
+}
+
 void Server::set_values(std::span<const VariableHandle> variables, std::span<const double> values) {
-  if (variables.size() != values.size()) {
-    throw Error(status::BadInvalidArgument, "as many values as variables are needed");
-  }
-  const DateTime now = DateTime::now();
-  std::lock_guard lock(impl_->core.space_mutex);
-  for (std::size_t i = 0; i < variables.size(); ++i) {
-    Node& node = variable_node(impl_->core.space, variables[i]);
-    node.value.value = Variant(values[i]);
-    node.value.status = status::Good;
-    node.value.source_timestamp = node.value.server_timestamp = now;
-    ++node.version;
-  }
+  store_values(impl_->core, variables, values);
 }
 
 DataValue Server::value(VariableHandle variable) const {

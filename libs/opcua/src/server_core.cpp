@@ -67,6 +67,14 @@ void ServerCore::fault(const RequestContext& context, IntegerId request_handle, 
   respond(context, response, request_handle);
 }
 
+void ServerCore::fail_publish(const PendingPublish& request, StatusCode status) {
+  auto channel = request.channel.lock();
+  if (!channel) return;
+  ServiceFault response;
+  response.response_header.service_result = status;
+  respond_on(*channel, request.request_id, response, request.request_handle);
+}
+
 void ServerCore::dispatch(const RequestContext& context, std::span<const std::uint8_t> body) {
   ++counters.requests;
   DecodeLimits limits;
@@ -136,8 +144,7 @@ void ServerCore::shutdown() {
 void ServerCore::tick(Clock::time_point now) {
   for (auto it = sessions_.begin(); it != sessions_.end();) {
     Session& session = *it->second;
-    const auto timeout = std::chrono::duration<double, std::milli>(session.timeout_ms);
-    if (now - session.last_activity > timeout) {
+    if (now - session.last_activity > from_milliseconds(session.timeout_ms)) {
       end_session(session, status::BadSessionClosed);
       it = sessions_.erase(it);
       counters.sessions = sessions_.size();
@@ -145,13 +152,9 @@ void ServerCore::tick(Clock::time_point now) {
     }
     // Publish requests past their timeoutHint are answered, not dropped.
     while (!session.publish_queue.empty() && session.publish_queue.front().deadline <= now) {
-      PendingPublish request = std::move(session.publish_queue.front());
+      const PendingPublish request = std::move(session.publish_queue.front());
       session.publish_queue.pop_front();
-      if (auto channel = request.channel.lock()) {
-        ServiceFault response;
-        response.response_header.service_result = status::BadTimeout;
-        respond_on(*channel, request.request_id, response, request.request_handle);
-      }
+      fail_publish(request, status::BadTimeout);
     }
     {
       std::lock_guard lock(space_mutex);
@@ -181,11 +184,8 @@ void ServerCore::tick(Clock::time_point now) {
 Clock::time_point ServerCore::next_deadline() const {
   auto deadline = Clock::time_point::max();
   for (const auto& [token, session] : sessions_) {
-    deadline =
-        std::min(deadline, session->last_activity +
-                               std::chrono::duration_cast<Clock::duration>(
-                                   std::chrono::duration<double, std::milli>(session->timeout_ms)) +
-                               std::chrono::milliseconds(1));
+    deadline = std::min(deadline, session->last_activity + from_milliseconds(session->timeout_ms) +
+                                      std::chrono::milliseconds(1));
     for (const auto& request : session->publish_queue)
       deadline = std::min(deadline, request.deadline);
     for (const auto& [id, subscription] : session->subscriptions) {

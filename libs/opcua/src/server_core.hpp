@@ -24,6 +24,12 @@ namespace twinloop::opcua {
 
 using Clock = std::chrono::steady_clock;
 
+// OPC UA durations are milliseconds as a double.
+inline Clock::duration from_milliseconds(double milliseconds) {
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double, std::milli>(milliseconds));
+}
+
 // The secure channel a request came on; the connection implements it.
 class ResponseChannel {
  public:
@@ -151,6 +157,8 @@ class ServerCore {
   void respond_on(ResponseChannel& channel, std::uint32_t request_id, Response& response,
                   IntegerId request_handle);
   void fault(const RequestContext& context, IntegerId request_handle, StatusCode status);
+  // Answers a queued Publish request with a ServiceFault, if its channel is still there.
+  void fail_publish(const PendingPublish& request, StatusCode status);
 
   Session& require_session(const RequestContext& context, const RequestHeader& header);
   ByteString random_bytes(std::size_t count);
@@ -236,8 +244,7 @@ void ServerCore::respond_on(ResponseChannel& channel, std::uint32_t request_id, 
   response.response_header.timestamp = DateTime::now();
   scratch_.clear();
   Writer writer(scratch_);
-  encode(writer, NodeId(Response::binary_encoding_id));
-  encode(writer, response);
+  encode_message(writer, response);
   channel.send_response(request_id, scratch_);
 }
 

@@ -90,13 +90,8 @@ ActivateSessionResponse ServerCore::activate_session(const RequestContext& conte
 }
 
 void ServerCore::end_session(Session& session, StatusCode pending_publish_status) {
-  for (auto& request : session.publish_queue) {
-    if (auto channel = request.channel.lock()) {
-      ServiceFault fault_response;
-      fault_response.response_header.service_result = pending_publish_status;
-      respond_on(*channel, request.request_id, fault_response, request.request_handle);
-    }
-  }
+  for (const auto& request : session.publish_queue)
+    fail_publish(request, pending_publish_status);
   session.publish_queue.clear();
   session.subscriptions.clear();
 }

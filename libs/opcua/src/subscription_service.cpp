@@ -12,11 +12,6 @@ namespace {
 constexpr double kMaxPublishingIntervalMs = 3'600'000;
 constexpr std::uint32_t kMaxKeepAliveCount = 10'000;
 
-Clock::duration milliseconds(double value) {
-  return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(value));
-}
-
 std::uint32_t next_in_sequence(std::uint32_t number) {
   return number == 0xFFFFFFFFu ? 1 : number + 1;
 }
@@ -47,7 +42,8 @@ CreateSubscriptionResponse ServerCore::create_subscription(
   revise(subscription, request.requested_publishing_interval, request.requested_lifetime_count,
          request.requested_max_keep_alive_count, request.max_notifications_per_publish);
   subscription.publishing_enabled = request.publishing_enabled;
-  subscription.next_publish = context.received + milliseconds(subscription.publishing_interval);
+  subscription.next_publish =
+      context.received + from_milliseconds(subscription.publishing_interval);
 
   CreateSubscriptionResponse response;
   response.subscription_id = id;
@@ -64,7 +60,8 @@ ModifySubscriptionResponse ServerCore::modify_subscription(
   if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
   revise(*subscription, request.requested_publishing_interval, request.requested_lifetime_count,
          request.requested_max_keep_alive_count, request.max_notifications_per_publish);
-  subscription->next_publish = context.received + milliseconds(subscription->publishing_interval);
+  subscription->next_publish =
+      context.received + from_milliseconds(subscription->publishing_interval);
   ModifySubscriptionResponse response;
   response.revised_publishing_interval = subscription->publishing_interval;
   response.revised_lifetime_count = subscription->lifetime_count;
@@ -88,11 +85,7 @@ DeleteSubscriptionsResponse ServerCore::delete_subscriptions(
 
 void ServerCore::end_session_publishing(Session& session) {
   while (auto request = take_publish_request(session)) {
-    if (auto channel = request->channel.lock()) {
-      ServiceFault response;
-      response.response_header.service_result = status::BadNoSubscription;
-      respond_on(*channel, request->request_id, response, request->request_handle);
-    }
+    fail_publish(*request, status::BadNoSubscription);
   }
 }
 
@@ -151,13 +144,9 @@ void ServerCore::publish(const RequestContext& context, const PublishRequest& re
   }
   session.publish_queue.push_back(std::move(pending));
   if (session.publish_queue.size() > config_.max_publish_requests_per_session) {
-    PendingPublish oldest = std::move(session.publish_queue.front());
+    const PendingPublish oldest = std::move(session.publish_queue.front());
     session.publish_queue.pop_front();
-    if (auto channel = oldest.channel.lock()) {
-      ServiceFault response;
-      response.response_header.service_result = status::BadTooManyPublishRequests;
-      respond_on(*channel, oldest.request_id, response, oldest.request_handle);
-    }
+    fail_publish(oldest, status::BadTooManyPublishRequests);
   }
   for (auto& [id, subscription] : session.subscriptions) {
     subscription.lifetime_counter = 0;
@@ -233,7 +222,7 @@ void ServerCore::send_status_change(Session& session, Subscription& subscription
 }
 
 void ServerCore::publish_due(Session& session, Subscription& subscription, Clock::time_point now) {
-  const auto interval = milliseconds(subscription.publishing_interval);
+  const auto interval = from_milliseconds(subscription.publishing_interval);
   subscription.next_publish += interval;
   if (subscription.next_publish <= now) subscription.next_publish = now + interval;
   if (session.publish_queue.empty()) ++subscription.lifetime_counter;

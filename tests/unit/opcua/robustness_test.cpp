@@ -150,11 +150,7 @@ class RawChannel {
 
   template <class Request>
   void send(uatcp::MessageType type, const Request& request) {
-    Bytes body;
-    Writer writer(body);
-    encode(writer, NodeId(Request::binary_encoding_id));
-    encode(writer, request);
-    send_body(type, body);
+    send_body(type, encode_message(request));
   }
   void send_body(uatcp::MessageType type, const Bytes& body) {
     Bytes out;
@@ -246,12 +242,9 @@ TEST_F(RobustnessTest, SeveralChunksInOneWriteAreAllAnswered) {
   SecureChannel channel({});
   OpenSecureChannelRequest request;
   request.requested_lifetime = 60000;
-  Bytes body;
-  Writer writer(body);
-  encode(writer, NodeId(OpenSecureChannelRequest::binary_encoding_id));
-  encode(writer, request);
   Bytes both = hello();
-  channel.send(uatcp::MessageType::Open, 1, body, both, status::BadRequestTooLarge);
+  channel.send(uatcp::MessageType::Open, 1, encode_message(request), both,
+               status::BadRequestTooLarge);
   raw.send(both);
   auto ack = raw.receive_chunk();
   auto open = raw.receive_chunk();

@@ -209,6 +209,20 @@ void decode(Reader& r, std::vector<T>& values) {
   }
 }
 
+// A message body: the NodeId of T's binary encoding, then T.
+template <Structure T>
+void encode_message(Writer& w, const T& message) {
+  encode(w, NodeId(T::binary_encoding_id));
+  encode(w, message);
+}
+template <Structure T>
+std::vector<std::uint8_t> encode_message(const T& message) {
+  std::vector<std::uint8_t> bytes;
+  Writer writer(bytes);
+  encode_message(writer, message);
+  return bytes;
+}
+
 // One value to bytes and back.
 template <class T>
 std::vector<std::uint8_t> encode_to_bytes(const T& value) {
