@@ -128,8 +128,7 @@ StatusCode ServerCore::apply_parameters(const Subscription& subscription, Monito
 CreateMonitoredItemsResponse ServerCore::create_monitored_items(
     const RequestContext& context, const CreateMonitoredItemsRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   if (request.items_to_create.empty()) throw Error(status::BadNothingToDo, "no items");
   if (request.items_to_create.size() > config_.max_nodes_per_request) {
     throw Error(status::BadTooManyOperations, "too many items in one request");
@@ -192,8 +191,7 @@ CreateMonitoredItemsResponse ServerCore::create_monitored_items(
 ModifyMonitoredItemsResponse ServerCore::modify_monitored_items(
     const RequestContext& context, const ModifyMonitoredItemsRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   if (request.items_to_modify.empty()) throw Error(status::BadNothingToDo, "no items");
   ModifyMonitoredItemsResponse response;
   std::lock_guard lock(space_mutex);
@@ -224,8 +222,7 @@ ModifyMonitoredItemsResponse ServerCore::modify_monitored_items(
 SetMonitoringModeResponse ServerCore::set_monitoring_mode(const RequestContext& context,
                                                           const SetMonitoringModeRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   if (request.monitored_item_ids.empty()) throw Error(status::BadNothingToDo, "no items");
   if (static_cast<std::uint32_t>(request.monitoring_mode) >
       static_cast<std::uint32_t>(MonitoringMode::Reporting)) {
@@ -256,8 +253,7 @@ SetMonitoringModeResponse ServerCore::set_monitoring_mode(const RequestContext& 
 DeleteMonitoredItemsResponse ServerCore::delete_monitored_items(
     const RequestContext& context, const DeleteMonitoredItemsRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   if (request.monitored_item_ids.empty()) throw Error(status::BadNothingToDo, "no items");
   DeleteMonitoredItemsResponse response;
   for (IntegerId id : request.monitored_item_ids) {

@@ -405,20 +405,25 @@ void add_child(AddressSpace& space, const NodeId& parent_id, Node node, std::uin
 
 }  // namespace
 
-NodeId Server::add_folder(const NodeId& parent, NodeId id, const std::string& browse_name) {
-  std::lock_guard lock(impl_->core.space_mutex);
+namespace {
+
+NodeId add_object_of_type(ServerCore& core, const NodeId& parent, NodeId id,
+                          const std::string& browse_name, std::uint32_t type) {
+  std::lock_guard lock(core.space_mutex);
   NodeId added = id;
-  add_child(impl_->core.space, parent,
-            named_node(std::move(id), browse_name, "", NodeClass::Object), id::FolderType);
+  add_child(core.space, parent, named_node(std::move(id), browse_name, "", NodeClass::Object),
+            type);
   return added;
 }
 
+}  // namespace
+
+NodeId Server::add_folder(const NodeId& parent, NodeId id, const std::string& browse_name) {
+  return add_object_of_type(impl_->core, parent, std::move(id), browse_name, id::FolderType);
+}
+
 NodeId Server::add_object(const NodeId& parent, NodeId id, const std::string& browse_name) {
-  std::lock_guard lock(impl_->core.space_mutex);
-  NodeId added = id;
-  add_child(impl_->core.space, parent,
-            named_node(std::move(id), browse_name, "", NodeClass::Object), id::BaseObjectType);
-  return added;
+  return add_object_of_type(impl_->core, parent, std::move(id), browse_name, id::BaseObjectType);
 }
 
 VariableHandle Server::add_variable(const NodeId& parent, VariableOptions options) {

@@ -200,4 +200,10 @@ Subscription* ServerCore::find_subscription(Session& session, IntegerId id) {
   return it == session.subscriptions.end() ? nullptr : &it->second;
 }
 
+Subscription& ServerCore::require_subscription(Session& session, IntegerId id) {
+  Subscription* subscription = find_subscription(session, id);
+  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  return *subscription;
+}
+
 }  // namespace twinloop::opcua

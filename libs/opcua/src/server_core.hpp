@@ -225,6 +225,8 @@ class ServerCore {
   void reschedule_sampling(Subscription& subscription);
 
   Subscription* find_subscription(Session& session, IntegerId id);
+  // Throws BadSubscriptionIdInvalid.
+  Subscription& require_subscription(Session& session, IntegerId id);
 
   ServerConfig config_;
   std::string default_endpoint_url_;

@@ -56,8 +56,7 @@ CreateSubscriptionResponse ServerCore::create_subscription(
 ModifySubscriptionResponse ServerCore::modify_subscription(
     const RequestContext& context, const ModifySubscriptionRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   revise(*subscription, request.requested_publishing_interval, request.requested_lifetime_count,
          request.requested_max_keep_alive_count, request.max_notifications_per_publish);
   subscription->next_publish =
@@ -250,8 +249,7 @@ void ServerCore::publish_due(Session& session, Subscription& subscription, Clock
 RepublishResponse ServerCore::republish(const RequestContext& context,
                                         const RepublishRequest& request) {
   Session& session = require_session(context, request.request_header);
-  Subscription* subscription = find_subscription(session, request.subscription_id);
-  if (!subscription) throw Error(status::BadSubscriptionIdInvalid, "no such subscription");
+  Subscription* subscription = &require_subscription(session, request.subscription_id);
   for (const auto& message : subscription->retransmission) {
     if (message.sequence_number == request.retransmit_sequence_number) {
       RepublishResponse response;
