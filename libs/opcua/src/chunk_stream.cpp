@@ -6,7 +6,9 @@ namespace asio = boost::asio;
 
 namespace {
 constexpr std::size_t kReadSize = 65536;
-}
+// A peer that stops reading must not make us queue without end.
+constexpr std::size_t kMaxQueuedBytes = 64u << 20;
+}  // namespace
 
 ChunkStream::ChunkStream(asio::ip::tcp::socket socket, std::uint32_t max_chunk_size)
     : socket_(std::move(socket)), frames_(max_chunk_size) {
@@ -47,7 +49,12 @@ void ChunkStream::read_more() {
 }
 
 void ChunkStream::flush() {
-  if (!write_in_flight_ && !closed_) write_more();
+  if (closed_) return;
+  if (pending_.size() > kMaxQueuedBytes) {
+    close(status::BadTcpNotEnoughResources);
+    return;
+  }
+  if (!write_in_flight_) write_more();
 }
 
 void ChunkStream::write_more() {

@@ -22,6 +22,11 @@ using Clock = std::chrono::steady_clock;
 using Completion = std::function<void(StatusCode, std::span<const std::uint8_t>)>;
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(50);
+
+Clock::duration from_milliseconds(double milliseconds) {
+  return std::chrono::duration_cast<Clock::duration>(
+      std::chrono::duration<double, std::milli>(milliseconds));
+}
 // Clients renew the token at about 75 % of its lifetime (OPC 10000-4, 5.5.2).
 constexpr double kRenewAt = 0.75;
 
@@ -79,6 +84,8 @@ struct Client::Impl {
         resolver(io),
         sweep_timer(io),
         renew_timer(io),
+        keep_alive_timer(io),
+        publish_retry_timer(io),
         reconnect_timer(io),
         connect_timer(io),
         backoff(config.reconnect_min_delay),
@@ -115,6 +122,9 @@ struct Client::Impl {
   void publish_more();
   void on_publish(StatusCode result, PublishResponse& response);
   void close_channel();
+  void keep_session_alive();
+  // A session the server no longer knows: start over as after a dropped connection.
+  void session_lost();
 
   ClientConfig config;
   asio::io_context io;
@@ -124,6 +134,9 @@ struct Client::Impl {
   tcp::resolver resolver;
   asio::steady_timer sweep_timer;
   asio::steady_timer renew_timer;
+  asio::steady_timer keep_alive_timer;
+  asio::steady_timer publish_retry_timer;
+  Clock::time_point last_request = Clock::now();
   asio::steady_timer reconnect_timer;
   asio::steady_timer connect_timer;
   std::chrono::milliseconds backoff;
@@ -285,6 +298,11 @@ void Client::Impl::set_state(State next) {
     state = next;
     callback = state_callback;
   }
+  if (next == State::Connected) {
+    keep_session_alive();
+  } else {
+    keep_alive_timer.cancel();
+  }
   if (callback) callback(next);
 }
 
@@ -401,7 +419,8 @@ void Client::Impl::send(std::vector<std::uint8_t> body, Completion done, Clock::
     return;
   }
   if (timeout == Clock::duration{}) timeout = config.request_timeout;
-  pending.emplace(request_id, Pending{std::move(done), Clock::now() + timeout});
+  last_request = Clock::now();
+  pending.emplace(request_id, Pending{std::move(done), last_request + timeout});
   {
     std::lock_guard lock(mutex);
     ++statistics.requests;
@@ -469,9 +488,11 @@ void Client::Impl::receive(const ReceivedMessage& message) {
     if (type == NodeId(ServiceFault::binary_encoding_id)) {
       ServiceFault fault;
       decode(reader, fault);
-      done(fault.response_header.service_result.is_bad() ? fault.response_header.service_result
-                                                         : status::BadUnexpectedError,
-           {});
+      const StatusCode result = fault.response_header.service_result;
+      done(result.is_bad() ? result : status::BadUnexpectedError, {});
+      if (result == status::BadSessionIdInvalid || result == status::BadSessionClosed) {
+        session_lost();
+      }
       return;
     }
   } catch (const Error& error) {
@@ -745,6 +766,39 @@ void Client::Impl::close_channel() {
   if (channel) channel->close(status::BadConnectionClosed);
 }
 
+void Client::Impl::session_lost() {
+  bool connected = false;
+  {
+    std::lock_guard lock(mutex);
+    connected = state == State::Connected;
+  }
+  // Closing the channel takes the reconnection path: re-activation fails, a new session
+  // with the subscriptions made anew follows.
+  if (connected && want_connected && config.reconnect) close_channel();
+}
+
+void Client::Impl::keep_session_alive() {
+  // An idle session would time out at the server: read ServerStatus.State now and then.
+  const auto period = from_milliseconds(config.session_timeout_ms / 3);
+  keep_alive_timer.expires_after(period);
+  keep_alive_timer.async_wait([this, period](const boost::system::error_code& error) {
+    if (error) return;
+    bool connected = false;
+    {
+      std::lock_guard lock(mutex);
+      connected = state == State::Connected;
+    }
+    if (connected && Clock::now() - last_request >= period) {
+      ReadRequest request;
+      ReadValueId state_node;
+      state_node.node_id = NodeId(id::Server_ServerStatus_State);
+      request.nodes_to_read.push_back(state_node);
+      async_call<ReadRequest, ReadResponse>(std::move(request), [](StatusCode, ReadResponse&) {});
+    }
+    keep_session_alive();
+  });
+}
+
 void Client::Impl::publish_more() {
   Clock::duration longest_wait = config.request_timeout;
   {
@@ -779,8 +833,16 @@ void Client::Impl::on_publish(StatusCode result, PublishResponse& response) {
       result == status::BadConnectionClosed || result == status::BadNotConnected) {
     return;
   }
+  if (result == status::BadTimeout || result == status::BadRequestTimeout) {
+    publish_more();  // the server answered a Publish it held past its timeoutHint
+    return;
+  }
   if (result.is_bad()) {
-    publish_more();
+    // Not again at once: a server that refuses Publish would otherwise be asked in a loop.
+    publish_retry_timer.expires_after(config.reconnect_min_delay);
+    publish_retry_timer.async_wait([this](const boost::system::error_code& error) {
+      if (!error) publish_more();
+    });
     return;
   }
   const NotificationMessage& message = response.notification_message;

@@ -73,6 +73,17 @@ TEST_F(ClientServerTest, EndpointsNameTheUrlDialledAndTheTokenPolicies) {
   EXPECT_EQ(client.state(), Client::State::Disconnected);
 }
 
+TEST_F(ClientServerTest, EndpointsComeBackWithTheHostTheClientDialled) {
+  Client client;
+  const std::string by_name = "opc.tcp://localhost:" + std::to_string(server_->port());
+  const auto endpoints = client.get_endpoints(by_name);
+  ASSERT_EQ(endpoints.size(), 1u);
+  EXPECT_EQ(endpoints[0].endpoint_url, by_name);
+  EXPECT_EQ(endpoints[0].server.discovery_urls, std::vector<std::string>{by_name});
+  client.connect(by_name);
+  EXPECT_EQ(client.state(), Client::State::Connected);
+}
+
 TEST_F(ClientServerTest, ReadsAndWritesInBatches) {
   Client client;
   client.connect(url());
@@ -276,6 +287,52 @@ TEST(ClientReconnection, ComesBackAfterTheServerRestartsAndSubscribesAgain) {
   EXPECT_EQ(states[1], Client::State::Connected);
   EXPECT_EQ(states[2], Client::State::Reconnecting);
   EXPECT_EQ(states.back(), Client::State::Connected);
+}
+
+TEST(ClientSessions, AnIdleSessionIsKeptAlive) {
+  ServerConfig config = loopback_config();
+  config.min_session_timeout_ms = 300;
+  Server server(config);
+  server.start();
+  ClientConfig client_config;
+  client_config.session_timeout_ms = 300;
+  Client client(client_config);
+  client.connect(server.endpoint_url());
+  std::this_thread::sleep_for(1000ms);  // more than three session timeouts without a call
+  EXPECT_EQ(client.read(NodeId(id::Server_ServerStatus_State)).status, status::Good);
+  EXPECT_EQ(client.statistics().reconnects, 0u);
+}
+
+TEST(ClientSessions, ASessionTheServerForgotIsMadeAnewWithItsSubscriptions) {
+  Server server(loopback_config());
+  server.add_namespace("urn:test");
+  const VariableHandle level = add_double(server, NodeId(id::ObjectsFolder), "level", 1.0);
+  server.start();
+  std::atomic<double> last{0};
+  ClientConfig config;
+  config.reconnect_min_delay = 20ms;
+  Client client(config);
+  client.connect(server.endpoint_url());
+  const IntegerId subscription = client.create_subscription({.publishing_interval_ms = 20});
+  client.monitor(subscription, NodeId(2, "level"), {.sampling_interval_ms = 5},
+                 [&](const DataValue& value) { last = *value.value.to_double(); });
+  ASSERT_TRUE(eventually([&] { return last == 1.0; }));
+  // Behind the client's back: its session ends at the server. The Publish requests it had
+  // queued are refused first, so the client may already be reconnecting when the answer is due.
+  try {
+    client.call<CloseSessionResponse>(CloseSessionRequest{});
+  } catch (const Error& error) {
+    EXPECT_EQ(error.status(), status::BadConnectionClosed);
+  }
+  EXPECT_TRUE(eventually([&] {
+    try {
+      return client.read(NodeId(2, "level")).status == status::Good;
+    } catch (const Error&) {
+      return false;
+    }
+  }));
+  server.set_value(level, Variant(5.0));
+  EXPECT_TRUE(eventually([&] { return last == 5.0; }));
 }
 
 TEST(ClientTimeouts, AServerThatNeverAnswersIsTimedOut) {

@@ -57,7 +57,7 @@ struct MonitorOptions {
   double sampling_interval_ms = -1;  // -1: the publishing interval
   std::uint32_t queue_size = 1;
   bool discard_oldest = true;
-  std::optional<double> absolute_deadband;
+  std::optional<double> absolute_deadband{};
   TimestampsToReturn timestamps = TimestampsToReturn::Both;
 };
 
