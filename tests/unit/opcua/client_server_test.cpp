@@ -5,6 +5,7 @@
 #include <atomic>
 #include <boost/asio.hpp>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -287,6 +288,107 @@ TEST(ClientReconnection, ComesBackAfterTheServerRestartsAndSubscribesAgain) {
   EXPECT_EQ(states[1], Client::State::Connected);
   EXPECT_EQ(states[2], Client::State::Reconnecting);
   EXPECT_EQ(states.back(), Client::State::Connected);
+}
+
+// Relays TCP connections to a server on loopback, and can cut every connection it carries.
+class Relay {
+ public:
+  explicit Relay(std::uint16_t target)
+      : target_(target), acceptor_(io_, {boost::asio::ip::make_address("127.0.0.1"), 0}) {
+    accept();
+    thread_ = std::thread([this] { io_.run(); });
+  }
+  ~Relay() {
+    boost::asio::post(io_, [this] {
+      acceptor_.close();
+      close_all();
+    });
+    thread_.join();
+  }
+  std::string url() const {
+    return "opc.tcp://127.0.0.1:" + std::to_string(acceptor_.local_endpoint().port());
+  }
+  void cut() {
+    std::promise<void> done;
+    boost::asio::post(io_, [&] {
+      close_all();
+      done.set_value();
+    });
+    done.get_future().wait();
+  }
+
+ private:
+  using Socket = boost::asio::ip::tcp::socket;
+  struct Pair {
+    Socket client;
+    Socket server;
+    std::array<std::uint8_t, 65536> up{};
+    std::array<std::uint8_t, 65536> down{};
+  };
+
+  void accept() {
+    acceptor_.async_accept([this](const boost::system::error_code& error, Socket client) {
+      if (error) return;
+      auto pair = std::make_shared<Pair>(Pair{std::move(client), Socket(io_), {}, {}});
+      boost::system::error_code ignored;
+      pair->server.connect({boost::asio::ip::make_address("127.0.0.1"), target_}, ignored);
+      pairs_.push_back(pair);
+      pump(pair, pair->client, pair->server, pair->up);
+      pump(pair, pair->server, pair->client, pair->down);
+      accept();
+    });
+  }
+  void pump(std::shared_ptr<Pair> pair, Socket& from, Socket& to,
+            std::array<std::uint8_t, 65536>& buffer) {
+    from.async_read_some(boost::asio::buffer(buffer), [this, pair, &from, &to, &buffer](
+                                                          const boost::system::error_code& error,
+                                                          std::size_t count) {
+      if (error) return;
+      boost::system::error_code ignored;
+      boost::asio::write(to, boost::asio::buffer(buffer.data(), count), ignored);
+      pump(pair, from, to, buffer);
+    });
+  }
+  void close_all() {
+    for (auto& pair : pairs_) {
+      boost::system::error_code ignored;
+      pair->client.close(ignored);
+      pair->server.close(ignored);
+    }
+    pairs_.clear();
+  }
+
+  std::uint16_t target_;
+  boost::asio::io_context io_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::vector<std::shared_ptr<Pair>> pairs_;
+  std::thread thread_;
+};
+
+TEST(ClientReconnection, ADroppedConnectionReactivatesTheSameSession) {
+  Server server(loopback_config());
+  server.add_namespace("urn:test");
+  const VariableHandle level = add_double(server, NodeId(id::ObjectsFolder), "level", 1.0);
+  server.start();
+  Relay relay(server.port());
+  std::atomic<double> last{0};
+  ClientConfig config;
+  config.reconnect_min_delay = 20ms;
+  Client client(config);
+  client.connect(relay.url());
+  const IntegerId subscription = client.create_subscription({.publishing_interval_ms = 20});
+  client.monitor(subscription, NodeId(2, "level"), {.sampling_interval_ms = 5},
+                 [&](const DataValue& value) { last = *value.value.to_double(); });
+  ASSERT_TRUE(eventually([&] { return last == 1.0; }));
+
+  relay.cut();
+  ASSERT_TRUE(eventually([&] { return client.statistics().reconnects == 1; }));
+  EXPECT_EQ(client.state(), Client::State::Connected);
+  // The server kept the session: one session, and its subscription still reports.
+  EXPECT_EQ(server.statistics().sessions, 1u);
+  server.set_value(level, Variant(8.0));
+  EXPECT_TRUE(eventually([&] { return last == 8.0; }));
+  EXPECT_EQ(client.read(NodeId(2, "level")).value.to_double(), 8.0);
 }
 
 TEST(ClientSessions, AnIdleSessionIsKeptAlive) {
