@@ -12,6 +12,7 @@ packages=(
   libmuparser-dev
   clang-format wrk
   chromium
+  clang-14 libclang-rt-14-dev
 )
 # Node.js and npm build the web assets; a machine that already has them (any source) keeps them.
 command -v node >/dev/null 2>&1 || packages+=(nodejs)

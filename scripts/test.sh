@@ -20,4 +20,6 @@ if [ "${CI:-}" = "true" ] || [ "${TWINLOOP_SANITIZERS:-}" = "1" ]; then
   cmake --build --preset asan-ubsan -j "$jobs" --target twinloop_unit_tests
   ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
     ctest --preset asan-ubsan -j "$jobs" --timeout 300
+  # The OPC UA decoder under libFuzzer for a bounded time (clang, its own build directory).
+  tests/fuzz/run.sh "${TWINLOOP_FUZZ_SECONDS:-60}"
 fi

@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 
 #include "config.hpp"
@@ -43,6 +44,11 @@ int print_migration_status(twinloop::store::Migrator& migrator) {
 }
 
 }  // namespace
+
+namespace twinloop::app {
+// Adds `twinloop opcua ...` (opcua_command.cpp); the function runs the command that was parsed.
+std::function<int()> add_opcua_command(CLI::App& app);
+}  // namespace twinloop::app
 
 int main(int argc, char** argv) {
   CLI::App app{"twinloop: a digital twin and testing platform for machines", "twinloop"};
@@ -132,6 +138,7 @@ int main(int argc, char** argv) {
   run->add_option("--out", run_config.output_file, "CSV file to write (default: standard output)");
 
   auto* version = app.add_subcommand("version", "Print the version");
+  const auto run_opcua = twinloop::app::add_opcua_command(app);
 
   try {
     app.parse(argc, argv);
@@ -147,6 +154,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (serve->parsed()) return twinloop::app::serve(serve_config);
+    if (app.got_subcommand("opcua")) return run_opcua();
     if (run->parsed()) {
       run_config.step_size = run_step_size;
       return twinloop::app::run_model(run_config);
