@@ -123,6 +123,9 @@ void SimulationRun::report_end() {
     }
   }
   if (settings_.on_end) settings_.on_end(*this);
+  std::lock_guard lock(mutex_);
+  end_report_done_ = true;
+  ended_.notify_all();
 }
 
 bool SimulationRun::stop() {
@@ -356,7 +359,7 @@ void SimulationRun::close_tap(std::uint64_t id) {
 
 RunState SimulationRun::wait_until_ended() const {
   std::unique_lock lock(mutex_);
-  ended_.wait(lock, [&] { return ended_locked(); });
+  ended_.wait(lock, [&] { return ended_locked() && end_report_done_; });
   return state_;
 }
 

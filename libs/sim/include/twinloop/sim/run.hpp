@@ -111,7 +111,8 @@ class SimulationRun {
   // One step while created or paused (a created run becomes paused).
   bool step_once();
 
-  // Blocks until the run has ended (completed, stopped or failed) and returns that state.
+  // Blocks until the run has ended (completed, stopped or failed) and its hooks and on_end
+  // have been told, and returns that state. Must not be called from on_end or a hook.
   // A run that was never started must be started first, or this waits for ever.
   RunState wait_until_ended() const;
 
@@ -174,6 +175,7 @@ class SimulationRun {
   std::vector<Tap> taps_;
   std::uint64_t next_tap_ = 1;
   bool end_reported_ = false;
+  bool end_report_done_ = false;  // the hooks and on_end have been told
   std::thread worker_;
 };
 
