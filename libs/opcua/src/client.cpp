@@ -9,6 +9,7 @@
 #include <unordered_map>
 
 #include "chunk_stream.hpp"
+#include "durations.hpp"
 #include "secure_channel.hpp"
 
 namespace twinloop::opcua {
@@ -18,15 +19,10 @@ using asio::ip::tcp;
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
 using Completion = std::function<void(StatusCode, std::span<const std::uint8_t>)>;
 
 constexpr auto kSweepInterval = std::chrono::milliseconds(50);
 
-Clock::duration from_milliseconds(double milliseconds) {
-  return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(milliseconds));
-}
 // Clients renew the token at about 75 % of its lifetime (OPC 10000-4, 5.5.2).
 constexpr double kRenewAt = 0.75;
 
@@ -357,9 +353,7 @@ void Client::Impl::open_channel(const std::string& target, std::function<void(St
 void Client::Impl::channel_open(ClientChannel& opened, const ChannelSecurityToken& token,
                                 bool renewal) {
   if (&opened != channel.get()) return;
-  const auto lifetime =
-      std::chrono::duration<double, std::milli>(token.revised_lifetime * kRenewAt);
-  renew_timer.expires_after(std::chrono::duration_cast<Clock::duration>(lifetime));
+  renew_timer.expires_after(from_milliseconds(token.revised_lifetime * kRenewAt));
   renew_timer.async_wait(
       [this, weak = std::weak_ptr<ClientChannel>(channel)](const boost::system::error_code& error) {
         auto current = weak.lock();
@@ -806,11 +800,9 @@ void Client::Impl::publish_more() {
     if (state != State::Connected || subscriptions.empty()) return;
     for (const auto& [id, subscription] : subscriptions) {
       // A Publish may wait at the server for a whole keep-alive period.
-      const auto keep_alive = std::chrono::duration<double, std::milli>(
-          subscription.options.publishing_interval_ms *
-          (subscription.options.max_keep_alive_count + 1));
-      longest_wait =
-          std::max(longest_wait, std::chrono::duration_cast<Clock::duration>(keep_alive * 2));
+      const double keep_alive_ms = subscription.options.publishing_interval_ms *
+                                   (subscription.options.max_keep_alive_count + 1.0);
+      longest_wait = std::max(longest_wait, from_milliseconds(2 * keep_alive_ms));
     }
   }
   while (publishes_in_flight < config.publish_requests_in_flight && channel && channel->open()) {

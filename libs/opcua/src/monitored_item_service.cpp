@@ -9,6 +9,8 @@ namespace twinloop::opcua {
 namespace {
 
 constexpr std::uint32_t kMaxQueueSize = 1000;
+// Longer sampling intervals are revised down to an hour, as publishing intervals are.
+constexpr double kMaxSamplingIntervalMs = 3'600'000;
 // StatusCode info bits (OPC 10000-4, 7.39): InfoType DataValue with the Overflow flag.
 constexpr std::uint32_t kOverflowBits = 0x00000480u;
 
@@ -115,7 +117,8 @@ StatusCode ServerCore::apply_parameters(const Subscription& subscription, Monito
   }
   double interval = parameters.sampling_interval;
   if (interval < 0 || !std::isfinite(interval)) interval = subscription.publishing_interval;
-  item.sampling_interval = std::max(interval, config_.min_sampling_interval_ms);
+  item.sampling_interval =
+      std::min(std::max(interval, config_.min_sampling_interval_ms), kMaxSamplingIntervalMs);
   item.queue_size = std::clamp<std::uint32_t>(parameters.queue_size, 1, kMaxQueueSize);
   item.discard_oldest = parameters.discard_oldest;
   item.client_handle = parameters.client_handle;

@@ -16,19 +16,12 @@
 #include <vector>
 
 #include "address_space.hpp"
+#include "durations.hpp"
 #include "twinloop/opcua/binary.hpp"
 #include "twinloop/opcua/server.hpp"
 #include "twinloop/opcua/services.hpp"
 
 namespace twinloop::opcua {
-
-using Clock = std::chrono::steady_clock;
-
-// OPC UA durations are milliseconds as a double.
-inline Clock::duration from_milliseconds(double milliseconds) {
-  return std::chrono::duration_cast<Clock::duration>(
-      std::chrono::duration<double, std::milli>(milliseconds));
-}
 
 // The secure channel a request came on; the connection implements it.
 class ResponseChannel {

@@ -103,7 +103,8 @@ DateTime DateTime::now() {
 }
 
 std::string DateTime::to_iso8601() const {
-  if (ticks == 0) return "";
+  // OPC 10000-6, 5.2.2.5: a value at or before 1601-01-01 means "no time".
+  if (ticks <= 0) return "";
   const std::int64_t unix_ticks = ticks - kUnixEpochTicks;
   std::int64_t seconds = unix_ticks / kTicksPerSecond;
   std::int64_t fraction = unix_ticks % kTicksPerSecond;

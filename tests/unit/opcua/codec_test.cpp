@@ -422,6 +422,12 @@ TEST(DateTimes, UnixConversionAndText) {
   EXPECT_EQ(time.to_iso8601(), "1970-01-01T00:00:00.0000000Z");
   EXPECT_EQ(DateTime::from_unix_nanoseconds(1'500'000'000'123'456'700).unix_nanoseconds(),
             1'500'000'000'123'456'700);
+  // A server may send any Int64; those at or before 1601 mean "no time".
+  EXPECT_EQ(DateTime{std::numeric_limits<std::int64_t>::min()}.to_iso8601(), "");
+  EXPECT_EQ(DateTime{-1}.to_iso8601(), "");
+  using Int64 = std::numeric_limits<std::int64_t>;
+  EXPECT_LT(DateTime{Int64::min()}.unix_nanoseconds(), 0);
+  EXPECT_GT(DateTime{Int64::max()}.unix_nanoseconds(), 0);
 }
 
 }  // namespace

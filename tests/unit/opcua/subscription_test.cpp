@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <limits>
 #include <thread>
 
 #include "twinloop/opcua/client.hpp"
@@ -220,6 +221,29 @@ TEST_F(SubscriptionServiceTest, AbsoluteDeadbandDropsSmallChanges) {
   DataChangeFilter percent{DataChangeTrigger::StatusValue, DeadbandType::Percent, 5};
   EXPECT_EQ(monitor(subscription, NodeId(2, "level"), to_extension_object(percent)).status_code,
             status::BadMonitoredItemFilterUnsupported);
+}
+
+TEST_F(SubscriptionServiceTest, AbsurdSamplingIntervalsAreRevisedIntoRange) {
+  const IntegerId subscription = create_subscription(10, 1);
+  // Found by the fuzzer: an interval this long overflowed the clock when the next sample was
+  // scheduled.
+  for (const double requested : {6e24, std::numeric_limits<double>::infinity(),
+                                 std::numeric_limits<double>::quiet_NaN(), -1.0}) {
+    CreateMonitoredItemsRequest request;
+    request.subscription_id = subscription;
+    MonitoredItemCreateRequest item;
+    item.item_to_monitor.node_id = NodeId(2, "level");
+    item.requested_parameters.sampling_interval = requested;
+    item.requested_parameters.queue_size = 1;
+    request.items_to_create.push_back(item);
+    const auto response = client_.call<CreateMonitoredItemsResponse>(request);
+    ASSERT_EQ(response.results.size(), 1u);
+    EXPECT_EQ(response.results[0].status_code, status::Good) << requested;
+    EXPECT_GE(response.results[0].revised_sampling_interval, 1.0) << requested;
+    EXPECT_LE(response.results[0].revised_sampling_interval, 3'600'000.0) << requested;
+  }
+  // The first sample of each item is reported, and the server still answers.
+  EXPECT_FALSE(changes(publish()).empty());
 }
 
 TEST_F(SubscriptionServiceTest, ModesModificationAndDeletionOfItems) {

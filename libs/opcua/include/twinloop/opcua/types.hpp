@@ -7,6 +7,7 @@
 #include <array>
 #include <compare>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <optional>
 #include <string>
@@ -124,7 +125,13 @@ struct DateTime {
   static constexpr DateTime from_unix_nanoseconds(std::int64_t ns) {
     return DateTime{kUnixEpochTicks + ns / 100};
   }
-  constexpr std::int64_t unix_nanoseconds() const { return (ticks - kUnixEpochTicks) * 100; }
+  // Saturates outside the years 1678..2262 that nanoseconds in an Int64 can hold.
+  constexpr std::int64_t unix_nanoseconds() const {
+    constexpr std::int64_t kLimit = std::numeric_limits<std::int64_t>::max() / 100;
+    if (ticks < kUnixEpochTicks - kLimit) return -kLimit * 100;
+    if (ticks - kUnixEpochTicks > kLimit) return kLimit * 100;
+    return (ticks - kUnixEpochTicks) * 100;
+  }
   std::string to_iso8601() const;
   auto operator<=>(const DateTime&) const = default;
 };
