@@ -26,6 +26,8 @@ std::string_view to_string(ParameterType type) {
       return "bool";
     case ParameterType::string:
       return "string";
+    case ParameterType::object:
+      return "object";
   }
   return "real";
 }

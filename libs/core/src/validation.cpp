@@ -36,7 +36,8 @@ json checked_value(const ParameterSpec& spec, const json& value, const std::stri
                                     spec.data_type == ParameterType::integer   ? "an integer"
                                     : spec.data_type == ParameterType::real    ? "a number"
                                     : spec.data_type == ParameterType::boolean ? "a boolean"
-                                                                               : "a string",
+                                    : spec.data_type == ParameterType::string  ? "a string"
+                                                                               : "an object",
                                     expected, json_type_name(value)),
                         pointer);
   };
@@ -63,6 +64,10 @@ json checked_value(const ParameterSpec& spec, const json& value, const std::stri
       break;
     case ParameterType::string:
       if (!value.is_string()) wrong_type();
+      result = value;
+      break;
+    case ParameterType::object:
+      if (!value.is_object()) wrong_type();
       result = value;
       break;
   }
@@ -141,6 +146,7 @@ json merge_parameters(const ComponentTypeInfo& type, const json& current, const 
     }
     merged[name] = value.is_null() ? spec->default_value : checked_value(*spec, value, pointer);
   }
+  if (type.check_parameters) type.check_parameters(merged, prefix);
   return merged;
 }
 

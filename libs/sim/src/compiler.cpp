@@ -207,8 +207,8 @@ Plan compile(const std::vector<core::Component>& components,
       instance = static_cast<std::uint32_t>(plan.instance_factories.size());
       plan.instance_factories.emplace_back(
           [make = entry.behaviour->instantiate,
-           parameters = nlohmann::json(entry.component->parameters),
-           block_dt = dt * period] { return make(parameters, block_dt); });
+           parameters = nlohmann::json(entry.component->parameters), block_dt = dt * period,
+           name = entry.component->name] { return make(parameters, block_dt, name); });
     }
     plan.blocks.push_back(
         PlannedBlock{entry.behaviour->output, entry.behaviour->update,

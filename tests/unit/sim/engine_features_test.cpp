@@ -438,7 +438,7 @@ TypeRegistry counting_registry() {
                        }
                      },
                      nullptr,
-                     [](const nlohmann::json& parameters, double) {
+                     [](const nlohmann::json& parameters, double, const std::string&) {
                        return std::make_unique<StepCounter>(parameters.at("end_at").get<double>());
                      }));
   return registry;

@@ -13,7 +13,8 @@ namespace twinloop::core {
 enum class SignalType { real, integer, boolean };
 
 // The data type of a parameter value.
-enum class ParameterType { real, integer, boolean, string };
+// `object`: a JSON object whose members the type checks itself (the FMU type's start values).
+enum class ParameterType { real, integer, boolean, string, object };
 
 std::string_view to_string(SignalType type);
 std::string_view to_string(ParameterType type);
@@ -54,6 +55,11 @@ struct ComponentTypeInfo {
   // The ports for the given (complete, validated) parameters. Most types have fixed ports;
   // some (sum: one input per sign) derive them from parameters.
   std::function<Ports(const nlohmann::json& parameters)> ports;
+  // Rules over the complete parameters beyond each value's own (an FMU id that must exist, start
+  // values that must name its variables). Throws core::Error (unprocessable) naming the field by
+  // `prefix` + "/parameters/..."; empty for most types.
+  std::function<void(const nlohmann::json& parameters, const std::string& prefix)>
+      check_parameters{};
 
   const ParameterSpec* find_parameter(std::string_view name) const;
   nlohmann::json default_parameters() const;

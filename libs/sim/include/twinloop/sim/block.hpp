@@ -65,10 +65,11 @@ struct BlockSetup {
 };
 using SetupFunction =
     std::function<BlockSetup(const nlohmann::json& parameters, double dt, std::size_t input_count)>;
-// Makes a block's per-run object for the component's parameters and step (its sample time);
-// throws core::Error (unprocessable) when it cannot, saying why.
-using InstanceFactory =
-    std::function<std::unique_ptr<BlockInstance>(const nlohmann::json& parameters, double dt)>;
+// Makes a block's per-run object for the component's parameters, step (its sample time) and
+// name (an FMU instance is named after its component); throws core::Error (unprocessable) when
+// it cannot, saying why.
+using InstanceFactory = std::function<std::unique_ptr<BlockInstance>(
+    const nlohmann::json& parameters, double dt, const std::string& component_name)>;
 
 // How a component type executes. Kernels are plain functions: the step loop calls one
 // function pointer per block and phase, never a virtual function per signal. Setup and
