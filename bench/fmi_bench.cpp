@@ -10,10 +10,13 @@
 #include <stdexcept>
 #include <vector>
 
+#include "twinloop/core/validation.hpp"
 #include "twinloop/fmi/archive.hpp"
+#include "twinloop/fmi/component_type.hpp"
 #include "twinloop/fmi/driver.hpp"
 #include "twinloop/fmi/fmi2_api.h"
 #include "twinloop/fmi/fmu.hpp"
+#include "twinloop/sim/simulator.hpp"
 
 namespace {
 
@@ -197,6 +200,69 @@ void TenInstances(benchmark::State& state) {
       10.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK(TenInstances);
+
+// The engine's side: models of `fmu` components compiled and stepped by sim::Simulator, each
+// component a PT1 instance (the resolver knows one FMU, id 1).
+class OnePt1 final : public FmuResolver {
+ public:
+  std::optional<std::filesystem::path> directory(std::int64_t fmu_id) const override {
+    if (fmu_id != 1) return std::nullopt;
+    return cache().unpack("pt1");
+  }
+};
+
+std::shared_ptr<const twinloop::sim::Plan> pt1_chain(int count) {
+  static const twinloop::sim::TypeRegistry registry = [] {
+    twinloop::sim::TypeRegistry types;
+    register_fmu_type(types, std::make_shared<FmuCatalogue>(std::make_shared<OnePt1>()));
+    return types;
+  }();
+  std::vector<twinloop::core::Component> components;
+  std::vector<twinloop::core::Connection> connections;
+  for (int i = 0; i < count; ++i) {
+    twinloop::core::Component component;
+    component.id = i + 1;
+    component.name = "pt1_" + std::to_string(i);
+    component.type = "fmu";
+    component.parameters = twinloop::core::merge_parameters(*registry.find("fmu"),
+                                                            nlohmann::json::object(), {{"fmu", 1}});
+    components.push_back(component);
+    if (i > 0) {
+      twinloop::core::Connection connection;
+      connection.id = i;
+      connection.source = {i, "y"};
+      connection.target = {i + 1, "u"};
+      connections.push_back(connection);
+    }
+  }
+  return std::make_shared<const twinloop::sim::Plan>(twinloop::sim::compile(
+      components, connections, registry, twinloop::sim::CompileOptions{1'000'000}));
+}
+
+// One engine step of a model with one PT1 FMU block: the output kernel (get), the update
+// kernel (set, doStep), and the engine's loop around them. Compare with DirectSetStepGet.
+void EngineFmuStep(benchmark::State& state) {
+  twinloop::sim::Simulator simulator(pt1_chain(1));
+  for (auto _ : state) {
+    simulator.step();
+    benchmark::DoNotOptimize(simulator.signals().data());
+  }
+}
+BENCHMARK(EngineFmuStep);
+
+// Ten chained PT1 FMU blocks in one model: engine steps and FMU steps per second.
+void EngineTenFmus(benchmark::State& state) {
+  twinloop::sim::Simulator simulator(pt1_chain(10));
+  for (auto _ : state) {
+    simulator.step();
+    benchmark::DoNotOptimize(simulator.signals().data());
+  }
+  state.counters["engine_steps_per_s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+  state.counters["fmu_steps_per_s"] = benchmark::Counter(
+      10.0 * static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+BENCHMARK(EngineTenFmus);
 
 // Model exchange: one 1 ms engine step of the Van der Pol oscillator.
 void ModelExchangeStep(benchmark::State& state) {

@@ -20,6 +20,7 @@ struct ServeConfig {
   bool migrate = true;
   bool demo_project = false;
   std::size_t body_limit = 1 << 20;
+  std::size_t max_fmu_size = std::size_t{200} << 20;  // body limit of FMU uploads
   int threads = 2;
   std::string cors_origin;
   std::string static_dir;  // empty: <executable dir>/../share/twinloop/www

@@ -84,6 +84,12 @@ int main(int argc, char** argv) {
       ->envname("TWINLOOP_BODY_LIMIT")
       ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 34))
       ->capture_default_str();
+  serve
+      ->add_option("--max-fmu-size", serve_config.max_fmu_size,
+                   "Largest FMU upload in bytes (POST /api/v1/projects/{id}/fmus)")
+      ->envname("TWINLOOP_MAX_FMU_SIZE")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 34))
+      ->capture_default_str();
   serve->add_option("--threads", serve_config.threads, "HTTP worker threads")
       ->envname("TWINLOOP_THREADS")
       ->check(CLI::Range(1, 256))

@@ -7,6 +7,8 @@
 
 #include "config.hpp"
 #include "twinloop/api/application.hpp"
+#include "twinloop/api/fmus.hpp"
+#include "twinloop/fmi/component_type.hpp"
 #include "twinloop/http/server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/migrations.hpp"
@@ -69,6 +71,9 @@ int serve(const ServeConfig& config) {
   auto store = store::open_sqlite(store::SqliteOptions{db, 5000, config.threads + 2});
   sim::TypeRegistry registry;
   sim::register_builtin_types(registry);
+  const fs::path fmu_directory = fs::path(config.data_dir) / "fmus";
+  auto fmus = std::make_shared<fmi::FmuCatalogue>(api::make_fmu_resolver(*store, fmu_directory));
+  fmi::register_fmu_type(registry, fmus);
 
   if (config.demo_project && fresh_database && config.migrate) {
     create_demo_project(*store, registry);
@@ -76,7 +81,8 @@ int serve(const ServeConfig& config) {
   }
 
   api::Application application(*store, registry,
-                               api::ApplicationOptions{config.cors_origin, TWINLOOP_VERSION});
+                               api::ApplicationOptions{config.cors_origin, TWINLOOP_VERSION,
+                                                       fmu_directory, config.max_fmu_size, fmus});
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;

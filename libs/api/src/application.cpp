@@ -44,6 +44,10 @@ struct Application::Impl {
     add_component_routes(router, services);
     add_connection_routes(router, services);
     add_simulation_routes(router, services);
+    add_fmu_routes(router, services, options.fmu_directory,
+                   options.fmus ? options.fmus
+                                : std::make_shared<fmi::FmuCatalogue>(
+                                      make_fmu_resolver(store, options.fmu_directory)));
   }
 
   void add_service_routes() {
@@ -197,6 +201,12 @@ StreamOpening Application::open_stream(const Request& request) {
                                      path);
   }
   return opening;
+}
+
+std::size_t Application::body_limit(std::string_view method, std::string_view target) const {
+  if (method != "POST") return 0;
+  const auto match = impl_->router.match(method, target.substr(0, target.find('?')));
+  return match && match->pattern == fmu_upload_route ? impl_->options.max_fmu_size : 0;
 }
 
 std::vector<std::pair<std::string, std::string>> Application::routes() const {

@@ -110,6 +110,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     int status = 0;
   };
 
+  std::size_t body_limit_ = 0;  // of the request being read
+
   void close_if_idle() {
     const bool request_begun = buffer_.size() > 0 || (parser_ && parser_->got_some());
     if ((phase_ == Phase::waiting && !request_begun) || phase_ == Phase::lingering) {
@@ -122,7 +124,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     phase_ = Phase::waiting;
     exchange_.reset();
     parser_.emplace();
-    parser_->body_limit(context_.options.body_limit);
+    // The limit depends on the route, known once the header is in (on_header).
+    parser_->body_limit(boost::none);
     stream_.expires_after(context_.options.idle_timeout);
     bhttp::async_read_header(stream_, buffer_, *parser_,
                              [self = shared_from_this()](beast::error_code error, std::size_t) {
@@ -134,6 +137,13 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (error) return on_read_error(error);
     phase_ = Phase::reading;
     begin_exchange();
+    const std::size_t route_limit =
+        context_.handler.body_limit(exchange_->method, exchange_->target);
+    body_limit_ = route_limit > 0 ? route_limit : context_.options.body_limit;
+    if (const auto length = parser_->content_length(); length && *length > body_limit_) {
+      return on_read_error(bhttp::error::body_limit);
+    }
+    parser_->body_limit(body_limit_);
     if (parser_->is_done()) return answer_request();
     if (beast::iequals(parser_->get()[bhttp::field::expect], "100-continue")) {
       return send_continue();
@@ -173,11 +183,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     if (error == bhttp::error::body_limit) {
       // A Content-Length over the limit fails the header itself, whose fields are parsed.
       if (!exchange_) begin_exchange();
-      return answer_error(
-          make_problem(413, "Content Too Large",
-                       fmt::format("The request body is larger than the limit of {} bytes.",
-                                   context_.options.body_limit),
-                       exchange_->target));
+      return answer_error(make_problem(
+          413, "Content Too Large",
+          fmt::format("The request body is larger than the limit of {} bytes.", body_limit_),
+          exchange_->target));
     }
     // A peer that goes away mid-request gets no answer: nobody would read it.
     if (is_http_error(error) && error != bhttp::error::end_of_stream &&

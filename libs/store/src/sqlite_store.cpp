@@ -105,6 +105,19 @@ SimulationRecord read_simulation(const StatementRun& row) {
   return record;
 }
 
+FmuRecord read_fmu(const StatementRun& row) {
+  namespace column = fmu_column;
+  FmuRecord record;
+  record.id = row.integer(column::id);
+  record.project_id = row.integer(column::project_id);
+  record.sha256 = row.text(column::sha256);
+  record.file_name = row.text(column::file_name);
+  record.size = row.integer(column::size);
+  record.summary = row.text(column::summary);
+  record.created_at = row.text(column::created_at);
+  return record;
+}
+
 // Results are packed as the little-endian bytes of the arrays, which on this (little-endian)
 // platform are the arrays' own bytes.
 static_assert(std::endian::native == std::endian::little,
@@ -556,6 +569,65 @@ class SqliteStoreBase : public Store {
         run.bind_text(1, reason).finish();
       }
       return static_cast<std::int64_t>(sqlite3_changes64(connection.database().handle()));
+    });
+  }
+
+  FmuRecord create_fmu(const FmuRecord& draft) override {
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::insert_fmu);
+      run.bind_integer(1, draft.project_id)
+          .bind_text(2, draft.sha256)
+          .bind_text(3, draft.file_name)
+          .bind_integer(4, draft.size)
+          .bind_text(5, draft.summary);
+      return *write_returning(run, read_fmu, [&](int result) {
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_not_found(fmt::format("project {} does not exist", draft.project_id));
+        }
+        if (result == SQLITE_CONSTRAINT_UNIQUE) {
+          core::throw_conflict(fmt::format("project {} has this FMU already", draft.project_id));
+        }
+      });
+    });
+  }
+
+  std::optional<FmuRecord> find_fmu(Id id) override {
+    return with_connection(
+        [&](Connection& connection) { return read_one(connection, Sql::find_fmu, id, read_fmu); });
+  }
+
+  std::optional<FmuRecord> find_fmu_by_hash(Id project_id, std::string_view sha256) override {
+    return with_connection([&](Connection& connection) -> std::optional<FmuRecord> {
+      auto run = connection.run(Sql::find_fmu_by_hash);
+      run.bind_integer(1, project_id).bind_text(2, sha256);
+      if (!run.next()) return std::nullopt;
+      return read_fmu(run);
+    });
+  }
+
+  Page<FmuRecord> list_fmus(Id project_id, PageRequest page) override {
+    return with_connection([&](Connection& connection) {
+      return read_page(connection, Sql::list_fmus, Sql::count_fmus, project_id, page, read_fmu);
+    });
+  }
+
+  bool delete_fmu(Id id) override {
+    return with_connection(
+        [&](Connection& connection) { return delete_by_id(connection, Sql::delete_fmu, id); });
+  }
+
+  std::int64_t count_fmus_with_hash(std::string_view sha256) override {
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::count_fmus_with_hash);
+      run.bind_text(1, sha256);
+      run.next();
+      return run.integer(0);
+    });
+  }
+
+  std::vector<core::Component> components_using_fmu(Id fmu_id) override {
+    return with_connection([&](Connection& connection) {
+      return read_all(connection, Sql::components_using_fmu, fmu_id, read_component);
     });
   }
 

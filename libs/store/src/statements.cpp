@@ -140,6 +140,30 @@ std::string_view sql_text(Sql statement) {
              "document = json_set(document, '$.state', 'stopped', '$.error', ?1), "
              "ended_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') "
              "WHERE state NOT IN ('completed', 'stopped', 'failed')";
+
+    case Sql::insert_fmu:
+      return "INSERT INTO fmus (project_id, sha256, file_name, size, summary) "
+             "VALUES (?1, ?2, ?3, ?4, ?5) "
+             "RETURNING id, project_id, sha256, file_name, size, summary, created_at";
+    case Sql::find_fmu:
+      return "SELECT id, project_id, sha256, file_name, size, summary, created_at FROM fmus "
+             "WHERE id = ?1";
+    case Sql::find_fmu_by_hash:
+      return "SELECT id, project_id, sha256, file_name, size, summary, created_at FROM fmus "
+             "WHERE project_id = ?1 AND sha256 = ?2";
+    case Sql::list_fmus:
+      return "SELECT id, project_id, sha256, file_name, size, summary, created_at FROM fmus "
+             "WHERE project_id = ?1 ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_fmus:
+      return "SELECT count(*) FROM fmus WHERE project_id = ?1";
+    case Sql::delete_fmu:
+      return "DELETE FROM fmus WHERE id = ?1";
+    case Sql::count_fmus_with_hash:
+      return "SELECT count(*) FROM fmus WHERE sha256 = ?1";
+    case Sql::components_using_fmu:
+      return "SELECT id, model_id, name, type, parameters, position_x, position_y, created_at, "
+             "updated_at FROM components "
+             "WHERE type = 'fmu' AND json_extract(parameters, '$.fmu') = ?1 ORDER BY id";
   }
   return {};
 }

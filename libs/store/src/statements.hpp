@@ -53,11 +53,19 @@ enum class Sql : std::size_t {
   insert_simulation_results,
   find_simulation_results,
   stop_unfinished_simulations,
+
+  insert_fmu,
+  find_fmu,
+  find_fmu_by_hash,
+  list_fmus,
+  count_fmus,
+  delete_fmu,
+  count_fmus_with_hash,
+  components_using_fmu,
 };
 
 // The number of statements: one more than the last enumerator.
-inline constexpr std::size_t kSqlCount =
-    static_cast<std::size_t>(Sql::stop_unfinished_simulations) + 1;
+inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::components_using_fmu) + 1;
 
 std::string_view sql_text(Sql statement);
 
@@ -80,6 +88,10 @@ inline constexpr int id = 0, model_id = 1, source_component_id = 2, source_port 
 
 namespace simulation_column {
 inline constexpr int id = 0, model_id = 1, state = 2, document = 3, created_at = 4, ended_at = 5;
+}
+namespace fmu_column {
+inline constexpr int id = 0, project_id = 1, sha256 = 2, file_name = 3, size = 4, summary = 5,
+                     created_at = 6;
 }
 namespace results_column {
 inline constexpr int encoding = 0, signals = 1, row_count = 2, time_ns = 3, samples = 4;

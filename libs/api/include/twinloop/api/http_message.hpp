@@ -1,6 +1,7 @@
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <memory>
 #include <string>
 #include <string_view>
@@ -59,6 +60,13 @@ class RequestHandler {
   virtual Response handle(const Request& request) = 0;
   // For a WebSocket upgrade request. Must not throw. Called from many threads at once.
   virtual StreamOpening open_stream(const Request& request) = 0;
+  // The largest body a request to `target` with `method` may have, in bytes; 0 for the
+  // transport's own limit. Lets one route (FMU uploads) take more than the rest. Must not throw.
+  virtual std::size_t body_limit(std::string_view method, std::string_view target) const {
+    static_cast<void>(method);
+    static_cast<void>(target);
+    return 0;
+  }
   // One answered request for /metrics: its route, status and the time from its arrival to
   // the response being written.
   virtual void observe(std::string_view route, std::string_view method, int status,

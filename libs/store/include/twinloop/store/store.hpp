@@ -62,6 +62,18 @@ struct SimulationResults {
   std::vector<double> values;
 };
 
+// An FMU uploaded to a project. The archive is kept once per `sha256` in the data directory;
+// `summary` is the JSON text of its model description as the API shows it.
+struct FmuRecord {
+  Id id = 0;
+  Id project_id = 0;
+  std::string sha256{};
+  std::string file_name{};
+  std::int64_t size = 0;
+  std::string summary{};
+  std::string created_at{};
+};
+
 // Persistence of the model entities and simulations. Implementations are safe to call from many
 // threads.
 //
@@ -116,6 +128,18 @@ class Store {
   // Marks every simulation that never ended (its server stopped while it ran) as stopped,
   // with `reason` as its error. Returns how many there were.
   virtual std::int64_t stop_unfinished_simulations(std::string_view reason) = 0;
+
+  // A new FMU of a project (not_found for an unknown project; conflict when the project has
+  // this FMU, by sha256, already).
+  virtual FmuRecord create_fmu(const FmuRecord& draft) = 0;
+  virtual std::optional<FmuRecord> find_fmu(Id id) = 0;
+  virtual std::optional<FmuRecord> find_fmu_by_hash(Id project_id, std::string_view sha256) = 0;
+  virtual Page<FmuRecord> list_fmus(Id project_id, PageRequest page) = 0;
+  virtual bool delete_fmu(Id id) = 0;
+  // How many FMU rows, of any project, keep the archive of this hash.
+  virtual std::int64_t count_fmus_with_hash(std::string_view sha256) = 0;
+  // The components (of any model) of type fmu whose parameter `fmu` is this id.
+  virtual std::vector<core::Component> components_using_fmu(Id fmu_id) = 0;
 
   // Runs `work` in one transaction on a store bound to it: everything `work` does through
   // the given store is committed together when it returns, or rolled back when it throws.
