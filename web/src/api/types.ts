@@ -31,7 +31,8 @@ export interface Position {
   y: number;
 }
 
-export type ParameterValue = number | string | boolean;
+// An `object` parameter (an FMU component's start `values`) is a JSON object.
+export type ParameterValue = number | string | boolean | { [name: string]: unknown };
 
 export interface Component {
   id: number;
@@ -67,7 +68,7 @@ export interface PortSpec {
 
 export interface ParameterSpec {
   name: string;
-  data_type: SignalType | 'string';
+  data_type: SignalType | 'string' | 'object';
   default: ParameterValue;
   description?: string;
   unit?: string;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import type { ParameterSpec } from '../api/types';
-import { checkComponentName, checkNumber, checkParameter, describeRange } from './params';
+import { checkComponentName, checkNumber, checkParameter, describeRange, formatParameter } from './params';
 
 const timeConstant: ParameterSpec = { name: 't', data_type: 'real', default: 1, min: 0, unit: 's' };
 const inputs: ParameterSpec = { name: 'inputs', data_type: 'int', default: 2, min: 2, max: 32 };
@@ -81,5 +81,18 @@ describe('checkNumber', () => {
     expect(checkNumber('', { optional: true })).toEqual({ ok: true, value: null });
     expect(checkNumber('  ')).toEqual({ ok: false, error: 'Enter a number.' });
     expect(checkNumber('ten')).toEqual({ ok: false, error: "'ten' is not a number." });
+  });
+});
+
+describe('object parameters', () => {
+  const values: ParameterSpec = { name: 'values', data_type: 'object', default: {} };
+  it('reads a JSON object and shows it as JSON', () => {
+    expect(checkParameter(values, '{"K": 2}')).toEqual({ ok: true, value: { K: 2 } });
+    expect(checkParameter(values, '')).toEqual({ ok: true, value: {} });
+    expect(formatParameter({ K: 2 })).toBe('{"K":2}');
+  });
+  it('refuses what is no JSON object', () => {
+    expect(checkParameter(values, '[1]').ok).toBe(false);
+    expect(checkParameter(values, '{K: 2}').ok).toBe(false);
   });
 });

@@ -16,6 +16,17 @@ export function checkParameter(spec: ParameterSpec, input: string | boolean): Fi
   }
   const text = String(input);
   if (spec.data_type === 'string') return { ok: true, value: text };
+  if (spec.data_type === 'object') {
+    try {
+      const parsed: unknown = JSON.parse(text.trim() === '' ? '{}' : text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) {
+        return { ok: true, value: parsed as { [name: string]: unknown } };
+      }
+    } catch {
+      // answered below
+    }
+    return { ok: false, error: 'Enter a JSON object, e.g. {"K": 2}.' };
+  }
 
   const trimmed = text.trim();
   if (trimmed === '') return { ok: false, error: 'Enter a number.' };
@@ -38,6 +49,7 @@ export function checkParameter(spec: ParameterSpec, input: string | boolean): Fi
 // How a parameter's value is shown in its field.
 export function formatParameter(value: ParameterValue | undefined): string {
   if (value === undefined) return '';
+  if (typeof value === 'object') return JSON.stringify(value);
   return String(value);
 }
 
