@@ -74,6 +74,9 @@ int serve(const ServeConfig& config) {
   const fs::path fmu_directory = fs::path(config.data_dir) / "fmus";
   auto fmus = std::make_shared<fmi::FmuCatalogue>(api::make_fmu_resolver(*store, fmu_directory));
   fmi::register_fmu_type(registry, fmus);
+  if (const auto removed = api::remove_unused_fmu_directories(*store, fmu_directory)) {
+    spdlog::info("removed {} unpacked FMU(s) no project uses any more", removed);
+  }
 
   if (config.demo_project && fresh_database && config.migrate) {
     create_demo_project(*store, registry);

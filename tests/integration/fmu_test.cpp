@@ -266,6 +266,27 @@ TEST_F(Fmus, ExportAndImportKeepFmuComponents) {
   EXPECT_EQ(components[0].at("parameters").at("values").at("T"), 0.5);
 }
 
+TEST(FmuFiles, AServerStartRemovesTheFmusOfDeletedProjects) {
+  const TempDir directory;
+  std::string sha256;
+  {
+    ServerProcess server(ServerLaunch::in(directory.path()));
+    const HttpClient http = server.client();
+    const auto project = http.post("/api/v1/projects", {{"name", "Plant"}});
+    ASSERT_TRUE(HasStatus(project, 201));
+    const auto fmu = http.request("POST", resource_path("projects", project.json()) + "/fmus",
+                                  test_fmu_bytes("pt1"), "application/octet-stream");
+    ASSERT_TRUE(HasStatus(fmu, 201)) << fmu.body;
+    sha256 = fmu.json().at("sha256").get<std::string>();
+    ASSERT_TRUE(HasStatus(http.del(resource_path("projects", project.json())), 204));
+    EXPECT_TRUE(std::filesystem::exists(directory.path() / "fmus" / sha256))
+        << "a deleted project's FMU rows go with it, its files wait for the next start";
+    EXPECT_EQ(server.stop().exit_code, 0);
+  }
+  ServerProcess restarted(ServerLaunch::in(directory.path()));
+  EXPECT_FALSE(std::filesystem::exists(directory.path() / "fmus" / sha256));
+}
+
 class SmallFmuLimit : public Fmus {
  protected:
   std::vector<std::string> server_arguments() const override { return {"--max-fmu-size", "2000"}; }

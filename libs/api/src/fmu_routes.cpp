@@ -185,6 +185,27 @@ std::shared_ptr<fmi::FmuResolver> make_fmu_resolver(store::Store& store,
   return std::make_shared<StoreFmuResolver>(store, std::move(fmu_directory));
 }
 
+std::size_t remove_unused_fmu_directories(store::Store& store,
+                                          const std::filesystem::path& fmu_directory) {
+  std::error_code error;
+  std::size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(fmu_directory, error)) {
+    const std::string name = entry.path().filename().string();
+    const bool is_hash =
+        name.size() == 64 && name.find_first_not_of("0123456789abcdef") == std::string::npos;
+    if (!is_hash || !entry.is_directory() || store.count_fmus_with_hash(name) > 0) continue;
+    std::error_code removal;
+    std::filesystem::remove_all(entry.path(), removal);
+    if (removal) {
+      spdlog::warn("could not remove the unused FMU directory {}: {}", entry.path().string(),
+                   removal.message());
+    } else {
+      ++removed;
+    }
+  }
+  return removed;
+}
+
 void add_fmu_routes(Router& router, Services services, const std::filesystem::path& directory,
                     std::shared_ptr<fmi::FmuCatalogue> catalogue) {
   auto files = std::make_shared<FmuFiles>(services.store, directory, std::move(catalogue));

@@ -24,7 +24,7 @@ using testing::TempDirectory;
 
 // Every table of the latest schema.
 const std::vector<std::string> kAllTables = {
-    "components",        "connections",        "models",     "projects",
+    "components",        "connections",        "fmus",       "models", "projects",
     "schema_migrations", "simulation_results", "simulations"};
 
 std::vector<bool> applied_flags(Migrator& migrator) {

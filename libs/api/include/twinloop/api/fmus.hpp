@@ -17,4 +17,9 @@ inline constexpr std::size_t default_max_fmu_size = std::size_t{200} << 20;
 std::shared_ptr<fmi::FmuResolver> make_fmu_resolver(store::Store& store,
                                                     std::filesystem::path fmu_directory);
 
+// Removes the unpacked FMUs under `fmu_directory` that no FMU row keeps (left behind when a
+// project was deleted with its FMUs); returns how many. Call before serving.
+std::size_t remove_unused_fmu_directories(store::Store& store,
+                                          const std::filesystem::path& fmu_directory);
+
 }  // namespace twinloop::api
