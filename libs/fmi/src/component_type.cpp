@@ -183,6 +183,35 @@ std::vector<std::pair<std::string, StartValue>> start_values(const Fmu& fmu, con
   return values;
 }
 
+// The parameters a running simulation may change: tunable numeric scalars. Their values are the
+// block's packed parameters, so that tuning a running simulation reaches the FMU.
+std::vector<const Variable*> tunable_parameters(const ModelDescription& description) {
+  std::vector<const Variable*> tunable;
+  for (const auto& variable : description.variables) {
+    if (settable(variable) && variable.variability == Variability::tunable &&
+        variable.dimensions.empty() && is_numeric(variable.type)) {
+      tunable.push_back(&variable);
+    }
+  }
+  return tunable;
+}
+
+// The values of the tunable parameters: from `values` (checked already) or the start values.
+std::vector<double> packed_tunables(const Fmu& fmu, const json& parameters) {
+  std::vector<double> packed;
+  const auto values = parameters.find("values");
+  for (const Variable* variable : tunable_parameters(fmu.description())) {
+    double value = variable->start.empty() ? 0.0 : variable->start.front();
+    if (values != parameters.end() && values->is_object()) {
+      if (const auto given = values->find(variable->name); given != values->end()) {
+        value = given->is_boolean() ? (given->get<bool>() ? 1.0 : 0.0) : given->get<double>();
+      }
+    }
+    packed.push_back(value);
+  }
+  return packed;
+}
+
 core::SignalType signal_type(VariableType type) {
   switch (type) {
     case VariableType::float32:
@@ -246,6 +275,8 @@ struct FmuBlock final : sim::BlockInstance {
   std::unique_ptr<Driver> driver;
   std::string name;
   std::vector<double> inputs;
+  std::vector<std::string> tunable_names;   // in the order of the packed parameters
+  std::vector<double> tunable_values;       // as the FMU has them
   bool pass_inputs_before_outputs = false;  // model exchange: outputs follow the inputs at t
   bool initialized = false;
   bool terminated = false;
@@ -274,6 +305,12 @@ void fmu_output(const sim::BlockCall& call) {
 void fmu_update(const sim::BlockCall& call) {
   auto& block = *static_cast<FmuBlock*>(call.instance);
   if (block.terminated) return;
+  // A running simulation tuned a parameter: it reaches the FMU before this step.
+  for (std::size_t i = 0; i < block.tunable_values.size(); ++i) {
+    if (call.parameters[i] == block.tunable_values[i]) continue;
+    block.driver->set_parameter(block.tunable_names[i], StartValue(call.parameters[i]));
+    block.tunable_values[i] = call.parameters[i];
+  }
   block.gather_inputs(call);
   block.driver->set_inputs(block.inputs.data());
   const StepResult result = block.driver->step(call.time, call.dt);
@@ -337,6 +374,9 @@ std::unique_ptr<sim::BlockInstance> make_block(const FmuCatalogue& catalogue,
     throw core::Error(error.kind(), error.what(), std::move(fields), error.type_slug());
   }
   block->name = component_name;
+  for (const Variable* variable : tunable_parameters(fmu->description()))
+    block->tunable_names.push_back(variable->name);
+  block->tunable_values = packed_tunables(*fmu, parameters);
   block->inputs.assign(fmu->ports().inputs.size(), 0.0);
   block->pass_inputs_before_outputs = *options.interface == Interface::model_exchange;
   return block;
@@ -417,7 +457,10 @@ void register_fmu_type(sim::TypeRegistry& registry, std::shared_ptr<FmuCatalogue
   sim::BlockBehaviour behaviour(
       [catalogue](const json& parameters, double, std::size_t) {
         check_fmu_parameters(*catalogue, parameters, "");
-        return sim::BlockSetup{};
+        sim::BlockSetup setup;
+        setup.parameters =
+            packed_tunables(*catalogue->open(fmu_id_of(parameters), "/parameters/fmu"), parameters);
+        return setup;
       },
       fmu_output, fmu_update,
       [catalogue](const json& parameters, double, const std::string& component_name) {

@@ -288,6 +288,27 @@ TEST_F(FmuComponent, EachComponentIsItsOwnInstanceAndEachRunStartsAfresh) {
   EXPECT_EQ(signal(first, "fast.y"), 0.0);
 }
 
+TEST_F(FmuComponent, TuningATunableParameterWhileRunningReachesTheFmu) {
+  // K is tunable, T fixed: after K changes from 1 to 3 at t = 1 the lag heads for 3.
+  const auto pt1 = upload("pt1");
+  add("source", "constant", {{"value", 1.0}});
+  add("lag", "fmu", {{"fmu", pt1}, {"values", {{"T", 0.1}}}});
+  connect("source.y", "lag.u");
+  const auto plan = compile(0.01);
+  sim::Simulator simulator(plan);
+  for (int k = 0; k <= 100; ++k)
+    simulator.step();
+  EXPECT_NEAR(signal(simulator, "lag.y"), 1.0, 1e-4);
+  core::Component tuned = components_[1];
+  tuned.parameters = core::merge_parameters(*registry_.find("fmu"), tuned.parameters,
+                                            {{"values", {{"T", 0.1}, {"K", 3.0}}}});
+  simulator.set_parameters(
+      1, sim::pack_parameters(*plan, 1, registry_, components_[1], tuned.parameters));
+  for (int k = 0; k < 100; ++k)
+    simulator.step();
+  EXPECT_NEAR(signal(simulator, "lag.y"), 3.0, 1e-3);
+}
+
 TEST_F(FmuComponent, CompilingAModelWhoseFmuIsGoneSaysWhich) {
   const auto pt1 = upload("pt1");
   add("lag", "fmu", {{"fmu", pt1}});
