@@ -38,6 +38,13 @@ class FakeHandler : public api::RequestHandler {
     return response;
   }
 
+  // Tests of per-route body limits give `limit_for`; without it every route has the server's.
+  std::function<std::size_t(std::string_view method, std::string_view target)> limit_for;
+
+  std::size_t body_limit(std::string_view method, std::string_view target) const override {
+    return limit_for ? limit_for(method, target) : 0;
+  }
+
   // Tests of streams give `open`; without it every upgrade is refused with 404.
   std::function<api::StreamOpening(const api::Request&)> open;
 

@@ -256,6 +256,40 @@ TEST_F(ServerTest, ChunkedBodyOverTheLimitIs413) {
   EXPECT_TRUE(handler_.requests().empty());
 }
 
+TEST_F(ServerTest, ARouteMayTakeABodyOverTheServersLimitAndHasItsOwn) {
+  handler_.limit_for = [](std::string_view method, std::string_view target) -> std::size_t {
+    return method == "POST" && target.starts_with("/upload") ? 64 : 0;
+  };
+  ServerOptions options = loopback_options();
+  options.body_limit = 16;
+  start(options);
+  {
+    TestClient client(port());
+    const Reply reply = client.exchange(make_request("POST", "/upload?x=1", std::string(64, 'x')));
+    EXPECT_EQ(reply.status, 200);
+    EXPECT_EQ(reply.body, std::string(64, 'x'));
+  }
+  {
+    TestClient client(port());
+    const Reply reply = client.exchange(make_request("POST", "/upload", std::string(65, 'x')));
+    EXPECT_EQ(reply.status, 413);
+    EXPECT_NE(reply.body.find("64 bytes"), std::string::npos) << reply.body;
+  }
+  {
+    TestClient client(port());
+    const Reply reply = client.exchange(
+        "POST /upload HTTP/1.1\r\nHost: test\r\nTransfer-Encoding: chunked\r\n\r\n"
+        "28\r\n0123456789012345678901234567890123456789\r\n"
+        "28\r\n0123456789012345678901234567890123456789\r\n0\r\n\r\n");
+    EXPECT_EQ(reply.status, 413) << "chunked bodies count against the route's limit too";
+  }
+  {
+    TestClient client(port());
+    const Reply reply = client.exchange(make_request("POST", "/other", std::string(17, 'x')));
+    EXPECT_EQ(reply.status, 413) << "other routes keep the server's limit";
+  }
+}
+
 TEST_F(ServerTest, BodyAtTheLimitIsAccepted) {
   ServerOptions options = loopback_options();
   options.body_limit = 16;
