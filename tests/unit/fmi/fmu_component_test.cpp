@@ -309,6 +309,52 @@ TEST_F(FmuComponent, TuningATunableParameterWhileRunningReachesTheFmu) {
   EXPECT_NEAR(signal(simulator, "lag.y"), 3.0, 1e-3);
 }
 
+TEST_F(FmuComponent, Fmi3ArraysStringsAndBinariesMapToPortsAndValues) {
+  const auto feedthrough3 = upload("feedthrough3");
+  add("ft", "fmu",
+      {{"fmu", feedthrough3},
+       {"values", {{"scale", {1, 2, 3}}, {"label", "twinloop"}, {"blob", "0a0b0c"}}}});
+  const auto ports = registry_.find("fmu")->ports(components_[0].parameters);
+  std::map<std::string, core::PortSpec> by_name;
+  for (const auto* list : {&ports.inputs, &ports.outputs}) {
+    for (const auto& port : *list)
+      by_name[port.name] = port;
+  }
+  EXPECT_EQ(by_name.at("f64_out").unit, "km/h");
+  EXPECT_EQ(by_name.at("u64_in").data_type, core::SignalType::integer);
+  EXPECT_EQ(by_name.at("bool_out").data_type, core::SignalType::boolean);
+  EXPECT_TRUE(by_name.contains("vec_in[3]"));
+  EXPECT_TRUE(by_name.contains("matrix_out[2,2]"));
+  EXPECT_FALSE(by_name.contains("label")) << "String parameters have no port";
+
+  const auto plan = compile(0.1);
+  sim::Simulator simulator(plan);
+  for (std::uint32_t i = 0; i < plan->inputs.size(); ++i) {
+    if (plan->inputs[i].name.starts_with("ft.vec_in[")) simulator.set_override(i, 1.0);
+    if (plan->inputs[i].name == "ft.i8_in") simulator.set_override(i, -7.0);
+  }
+  simulator.step();
+  simulator.step();
+  EXPECT_EQ(signal(simulator, "ft.vec_out[1]"), 1.0);
+  EXPECT_EQ(signal(simulator, "ft.vec_out[2]"), 2.0);
+  EXPECT_EQ(signal(simulator, "ft.vec_out[3]"), 3.0);
+  EXPECT_EQ(signal(simulator, "ft.i8_out"), -7.0);
+  EXPECT_EQ(signal(simulator, "ft.label_length"), 8.0);
+  EXPECT_EQ(signal(simulator, "ft.blob_size"), 3.0);
+  EXPECT_EQ(signal(simulator, "ft.blob_first"), 10.0);
+
+  EXPECT_EQ(refusal({{"fmu", feedthrough3}, {"values", {{"scale", {1, 2}}}}}).first,
+            "the FMU parameter 'scale' is an array of 3 elements, so its value must be a list of "
+            "3 numbers");
+  EXPECT_EQ(refusal({{"fmu", feedthrough3}, {"values", {{"scale", {1, "x", 3}}}}}).second,
+            "/parameters/values/scale/1");
+  EXPECT_EQ(refusal({{"fmu", feedthrough3}, {"values", {{"rows", 3}}}}).second,
+            "/parameters/values/rows")
+      << "structural parameters cannot be set";
+  EXPECT_EQ(refusal({{"fmu", feedthrough3}, {"values", {{"label", 5}}}}).first,
+            "the FMU parameter 'label' is String, so its value must be a string");
+}
+
 TEST_F(FmuComponent, CompilingAModelWhoseFmuIsGoneSaysWhich) {
   const auto pt1 = upload("pt1");
   add("lag", "fmu", {{"fmu", pt1}});
