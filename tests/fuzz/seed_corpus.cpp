@@ -142,6 +142,21 @@ std::vector<Seed> seed_corpus() {
                 {encode_message(subscription), encode_message(items), encode_message(publish),
                  encode_message(write), encode_message(publish), encode_message(acknowledge),
                  encode_message(republish), encode_message(DeleteSubscriptionsRequest{{}, {1}})});
+  // A CI fuzzing run found that a sampling interval of 6e24 ms overflowed the clock when the
+  // next sample was scheduled; the crash input was not kept, so this seed stands in for it.
+  CreateSubscriptionRequest endless_subscription;
+  endless_subscription.requested_publishing_interval = 1e300;
+  endless_subscription.requested_max_keep_alive_count = 0xFFFFFFFFu;
+  CreateMonitoredItemsRequest endless_items;
+  endless_items.subscription_id = 2;
+  for (const double interval : {6e24, 1e300, -1.0}) {
+    MonitoredItemCreateRequest endless = item;
+    endless.requested_parameters.sampling_interval = interval;
+    endless_items.items_to_create.push_back(endless);
+  }
+  requests_seed("requests-extreme-intervals",
+                {encode_message(subscription), encode_message(endless_subscription),
+                 encode_message(endless_items), encode_message(publish), encode_message(publish)});
   corpus = nullptr;
   return seeds;
 }
