@@ -1,6 +1,7 @@
 #pragma once
 
 #include "router.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
@@ -11,6 +12,7 @@ struct Services {
   store::Store& store;
   const sim::TypeRegistry& catalogue;
   class SimulationRegistry& simulations;
+  hil::TwinServer* twin_server;  // nullptr: simulations are not published over OPC UA
 };
 
 void add_project_routes(Router& router, Services services);

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "twinloop/api/http_message.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
@@ -17,6 +18,9 @@ namespace twinloop::api {
 struct ApplicationOptions {
   std::string cors_origin;  // empty: no CORS headers; "*" or one origin
   std::string version;      // reported by /healthz
+  // Publishes every simulation's signals over OPC UA while it lives; none: no OPC UA. Must
+  // outlive the Application.
+  hil::TwinServer* twin_server = nullptr;
 };
 
 // The REST API: routes every request to its handler and turns errors into problem+json.
