@@ -30,7 +30,6 @@ TEST_F(TwinOnOpcua, ASimulationSaysWhereItsNodesAre) {
   EXPECT_TRUE(std::regex_match(opcua["endpoint_url"].get<std::string>(),
                                std::regex(R"(opc\.tcp://127\.0\.0\.1:[1-9][0-9]*)")))
       << opcua.dump();
-  EXPECT_EQ(opcua["published"], true);
   EXPECT_EQ(opcua["node_id_prefix"], "ns=1;s=" + id_text(simulation["id"]) + ".");
   EXPECT_EQ(opcua["active_twin"], false);  // not started
   EXPECT_EQ(opcua["external_inputs"], json::array());

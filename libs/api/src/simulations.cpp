@@ -136,11 +136,11 @@ json simulation_json(const Simulation& simulation, const sim::RunStatistics& sta
   out["model_id"] = simulation.model_id;
   out["created_at"] = simulation.created_at;
   out["ended_at"] = nullptr;
-  if (simulation.publication) {
-    const std::string name = simulation.publication->name();
+  // Only while its nodes are there: an ended simulation reads as the store keeps it.
+  if (const std::string name = simulation.publication ? simulation.publication->name() : "";
+      !name.empty()) {
     out["opcua"] = {
         {"endpoint_url", simulation.opcua_endpoint},
-        {"published", !name.empty()},
         {"node_id_prefix", fmt::format("ns={};s={}.", hil::TwinServer::namespace_index, name)},
         {"active_twin", simulation.publication->active()},
         {"external_inputs", simulation.publication->external_inputs()}};
