@@ -76,7 +76,7 @@ try {
   const elapsed = (performance.now() - t0) / 1000;
   const received = changes;
   await sleep(200);
-  const backlog = changes - received;
+  const after = changes - received;
   console.log(
     JSON.stringify({
       signals,
@@ -85,7 +85,7 @@ try {
       changes_expected: status.steps * signals,
       changes_received: received,
       changes_per_second: received / elapsed,
-      arrived_after_the_window: backlog,
+      changes_in_the_200_ms_after: after,
       newest_value_age_ms: Date.now() - latest,
       overruns: status.realtime.overruns,
     }),
