@@ -187,6 +187,7 @@ void apply_overrides(Simulation& simulation, const OverrideChanges& changes) {
   std::lock_guard lock(simulation.tuning_mutex);
   for (const auto& [input, number] : changes) {
     simulation.run->set_override(input, number);
+    if (simulation.publication) simulation.publication->overridden_elsewhere(input, number);
     const auto& name = plan.inputs[input].name;
     if (number) {
       simulation.overrides[name] = *number;

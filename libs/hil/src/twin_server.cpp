@@ -73,7 +73,7 @@ opcua::WriteCallback TwinPublication::write_callback(std::uint32_t input) const 
     if (!number || !std::isfinite(*number))
       return opcua::StatusCode(opcua::status::BadTypeMismatch);
     std::lock_guard lock(writes->mutex);
-    writes->pending[input] = *number;
+    writes->pending[input] = std::optional<double>(*number);
     writes->driven[input] = true;
     writes->any_pending = true;
     return opcua::StatusCode(opcua::status::Good);
@@ -91,8 +91,8 @@ void TwinPublication::apply(sim::Simulator& simulator) {
   for (std::uint32_t input = 0; input < writes_->pending.size(); ++input) {
     auto& pending = writes_->pending[input];
     if (!pending) continue;
-    simulator.set_override(input, pending);
-    applied_[input] = pending;
+    simulator.set_override(input, *pending);
+    applied_[input] = *pending;
     pending.reset();
   }
   writes_->any_pending = false;
@@ -132,6 +132,14 @@ void TwinPublication::push() {
 
 void TwinPublication::run_ended() {
   server_.withdraw(*this);
+}
+
+void TwinPublication::overridden_elsewhere(std::uint32_t input, std::optional<double> value) {
+  std::lock_guard lock(writes_->mutex);
+  if (input >= writes_->pending.size()) return;
+  writes_->pending[input] = value;
+  writes_->driven[input] = false;
+  writes_->any_pending = true;
 }
 
 std::vector<std::string> TwinPublication::external_inputs() const {

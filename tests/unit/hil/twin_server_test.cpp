@@ -136,6 +136,30 @@ TEST_F(TwinServerTest, AWriteDrivesTheInputFromTheNextStep) {
   EXPECT_EQ(client_.read(node("3.gate.OUT")).value, Variant(false));
 }
 
+TEST_F(TwinServerTest, AnOverrideMadeElsewhereShowsOnTheInputAndEndsTheClientsDrive) {
+  const auto published = publish("4");
+  write(client_, {{"4.gain.u", Variant(1.0)}});
+  ASSERT_TRUE(published.run->step_once());
+  EXPECT_EQ(published.publication->external_inputs(), std::vector<std::string>{"gain.u"});
+
+  // As PATCH /simulations/{id} does it: the run first, then the publication.
+  const std::uint32_t gain_u = 0;
+  ASSERT_EQ(published.run->plan().inputs[gain_u].name, "gain.u");
+  published.run->set_override(gain_u, 3.0);
+  published.publication->overridden_elsewhere(gain_u, 3.0);
+  ASSERT_TRUE(published.run->step_once());
+  EXPECT_EQ(client_.read(node("4.gain.u")).value.to_double(), 3.0);
+  EXPECT_EQ(client_.read(node("4.gain.y")).value.to_double(), 6.0);
+  EXPECT_TRUE(published.publication->external_inputs().empty());
+
+  // Released: the input's driver (the open input's default, 0) feeds it again.
+  published.run->set_override(gain_u, std::nullopt);
+  published.publication->overridden_elsewhere(gain_u, std::nullopt);
+  ASSERT_TRUE(published.run->step_once());
+  EXPECT_EQ(client_.read(node("4.gain.u")).value.to_double(), 0.0);
+  EXPECT_EQ(client_.read(node("4.gain.y")).value.to_double(), 0.0);
+}
+
 TEST_F(TwinServerTest, SubscribersSeeEveryPushedStep) {
   auto published = publish("5");
   std::mutex mutex;

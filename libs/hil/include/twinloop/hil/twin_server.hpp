@@ -36,7 +36,11 @@ class TwinPublication final : public sim::StepHook {
   void exchange_after(std::int64_t step) override;
   void run_ended() override;
 
-  // The inputs ("component.port") that OPC UA clients have written, in the plan's order.
+  // An override of an input (an index into Plan::inputs) made over the REST API, which the run
+  // has been given already: the input's node shows it from the next step on, and OPC UA clients
+  // no longer drive that input until they write it again. nullopt: the override was released.
+  void overridden_elsewhere(std::uint32_t input, std::optional<double> value);
+  // The inputs ("component.port") that OPC UA clients drive, in the plan's order.
   std::vector<std::string> external_inputs() const;
   // The simulation's name in the address space; empty until published.
   std::string name() const;
@@ -49,8 +53,9 @@ class TwinPublication final : public sim::StepHook {
   // What clients wrote, shared with the write callbacks, which may outlive the publication.
   struct Writes {
     std::mutex mutex;
-    std::vector<std::optional<double>> pending;  // per input, not yet applied
-    std::vector<bool> driven;                    // per input: a client has written it
+    // Per input, not yet applied: nullopt nothing; an empty optional gives it back to its driver.
+    std::vector<std::optional<std::optional<double>>> pending;
+    std::vector<bool> driven;  // per input: a client has written it since the API last did
     bool any_pending = false;
   };
 
