@@ -67,7 +67,7 @@ api() {  # api METHOD PATH [JSON]: prints the body, fails on a status >= 400
 
 # --- start and time to first answer ---------------------------------------------------------
 start_us=${EPOCHREALTIME/./}
-TWINLOOP_LOG_LEVEL=warn "$binary" serve --host 127.0.0.1 --port 0 --data-dir "$work_dir" \
+TWINLOOP_LOG_LEVEL=warn "$binary" serve --host 127.0.0.1 --port 0 --opcua-port 0 --data-dir "$work_dir" \
   --db "$work_dir/bench.db" --port-file "$work_dir/port" >"$work_dir/server.log" 2>&1 &
 server_pid=$!
 

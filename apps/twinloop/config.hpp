@@ -26,6 +26,8 @@ struct ServeConfig {
   std::string static_dir;  // empty: <executable dir>/../share/twinloop/www
   std::string port_file;
   std::string log_level = "info";
+  bool opcua = true;                // the twin's OPC UA server, on `host`
+  std::uint16_t opcua_port = 4840;  // 0 picks a free one
 };
 
 // What `twinloop run` is configured with.

@@ -107,6 +107,16 @@ int main(int argc, char** argv) {
                    "Write the bound port to this file once listening")
       ->envname("TWINLOOP_PORT_FILE");
 
+  serve
+      ->add_option("--opcua-port", serve_config.opcua_port,
+                   "TCP port of the twin's OPC UA server (on --host); 0 picks a free one")
+      ->envname("TWINLOOP_OPCUA_PORT")
+      ->capture_default_str();
+  serve
+      ->add_flag("!--no-opcua", serve_config.opcua,
+                 "Do not start the OPC UA server that publishes running simulations")
+      ->envname("TWINLOOP_OPCUA");
+
   std::string migrate_data_dir = "data";
   std::string migrate_db;
   int down_steps = 1;

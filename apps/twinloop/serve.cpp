@@ -3,12 +3,14 @@
 
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <system_error>
 
 #include "config.hpp"
 #include "twinloop/api/application.hpp"
 #include "twinloop/api/fmus.hpp"
 #include "twinloop/fmi/component_type.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/http/server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/migrations.hpp"
@@ -83,9 +85,31 @@ int serve(const ServeConfig& config) {
     spdlog::info("created the demo project");
   }
 
-  api::Application application(*store, registry,
-                               api::ApplicationOptions{config.cors_origin, TWINLOOP_VERSION,
-                                                       fmu_directory, config.max_fmu_size, fmus});
+  // Before the application, which publishes on it, so that it goes after.
+  std::unique_ptr<hil::TwinServer> twin_server;
+  if (config.opcua) {
+    hil::TwinServerOptions twin_options;
+    twin_options.server.host = config.host;
+    twin_options.server.port = config.opcua_port;
+    twin_options.server.application_uri = "urn:twinloop:twin";
+    twin_options.server.application_name = "twinloop digital twin";
+    twin_options.server.software_version = TWINLOOP_VERSION;
+    twin_server = std::make_unique<hil::TwinServer>(twin_options);
+    try {
+      twin_server->start();
+    } catch (const std::exception& error) {
+      spdlog::error(
+          "cannot start the OPC UA server on {}:{}: {} (choose another --opcua-port, "
+          "or --no-opcua)",
+          config.host, config.opcua_port, error.what());
+      return 1;
+    }
+    spdlog::info("twinloop OPC UA server at {}", twin_server->endpoint_url());
+  }
+  api::Application application(
+      *store, registry,
+      api::ApplicationOptions{config.cors_origin, TWINLOOP_VERSION, fmu_directory,
+                              config.max_fmu_size, fmus, twin_server.get()});
   http::ServerOptions options;
   options.host = config.host;
   options.port = config.port;

@@ -26,7 +26,7 @@ export async function startServer() {
   const portFile = path.join(dataDir, 'port');
   const child = spawn(
     required('TWINLOOP_BINARY'),
-    ['serve', '--host', '127.0.0.1', '--port', '0', '--port-file', portFile, '--data-dir', dataDir,
+    ['serve', '--host', '127.0.0.1', '--port', '0', '--opcua-port', '0', '--port-file', portFile, '--data-dir', dataDir,
      '--static-dir', required('TWINLOOP_WWW_DIR')],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

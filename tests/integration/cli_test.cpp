@@ -224,10 +224,10 @@ INSTANTIATE_TEST_SUITE_P(
 TEST_F(Cli, PortInUseIsARuntimeErrorExitingOne) {
   ServerProcess first(ServerLaunch::in(temp_dir_.path()));
   TempDir second_dir;
-  const auto second =
-      run_twinloop({"serve", "--host", "127.0.0.1", "--port", std::to_string(first.port()),
-                    "--data-dir", second_dir.path().string(), "--log-level", "warn"},
-                   second_dir.path());
+  const auto second = run_twinloop(
+      {"serve", "--host", "127.0.0.1", "--opcua-port", "0", "--port", std::to_string(first.port()),
+       "--data-dir", second_dir.path().string(), "--log-level", "warn"},
+      second_dir.path());
   EXPECT_EQ(second.exit_code(), 1) << second.output();
   EXPECT_FALSE(second.standard_error.empty());
 }

@@ -35,7 +35,9 @@ struct Application::Impl {
   Services services;
 
   Impl(store::Store& store, const sim::TypeRegistry& registry, ApplicationOptions opts)
-      : options(std::move(opts)), simulations(store), services{store, registry, simulations} {
+      : options(std::move(opts)),
+        simulations(store),
+        services{store, registry, simulations, options.twin_server} {
     add_service_routes();
     add_catalogue_routes(router, services);
     add_project_routes(router, services);

@@ -5,6 +5,7 @@
 
 #include "router.hpp"
 #include "twinloop/fmi/component_type.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
@@ -15,6 +16,7 @@ struct Services {
   store::Store& store;
   const sim::TypeRegistry& catalogue;
   class SimulationRegistry& simulations;
+  hil::TwinServer* twin_server;  // nullptr: simulations are not published over OPC UA
 };
 
 void add_project_routes(Router& router, Services services);

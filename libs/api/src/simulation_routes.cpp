@@ -1,5 +1,6 @@
 // Simulations of a model: create (compile), lifecycle, overrides, results.
 #include <fmt/format.h>
+#include <spdlog/spdlog.h>
 
 #include <charconv>
 #include <cmath>
@@ -125,7 +126,22 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
       simulation->recorded.push_back(plan->signals[index].name);
     }
   }
-  return services.simulations.add(std::move(simulation), std::move(settings), std::move(plan));
+  if (services.twin_server) {
+    simulation->publication = services.twin_server->prepare(plan);
+    simulation->opcua_endpoint = services.twin_server->endpoint_url();
+    settings.hooks.push_back(simulation->publication);
+  }
+  auto added =
+      services.simulations.add(std::move(simulation), std::move(settings), std::move(plan));
+  if (added->publication) {
+    try {
+      services.twin_server->publish(*added->publication, std::to_string(added->id));
+    } catch (const std::exception& error) {
+      // The simulation runs all the same; its status shows it is not published.
+      spdlog::warn("simulation {} is not published over OPC UA: {}", added->id, error.what());
+    }
+  }
+  return added;
 }
 
 using OverrideChanges = std::vector<std::pair<std::uint32_t, std::optional<double>>>;
@@ -171,6 +187,7 @@ void apply_overrides(Simulation& simulation, const OverrideChanges& changes) {
   std::lock_guard lock(simulation.tuning_mutex);
   for (const auto& [input, number] : changes) {
     simulation.run->set_override(input, number);
+    if (simulation.publication) simulation.publication->overridden_elsewhere(input, number);
     const auto& name = plan.inputs[input].name;
     if (number) {
       simulation.overrides[name] = *number;

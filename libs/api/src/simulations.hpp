@@ -11,6 +11,7 @@
 
 #include "twinloop/api/http_message.hpp"
 #include "twinloop/core/model.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/run.hpp"
 #include "twinloop/store/store.hpp"
 
@@ -39,6 +40,10 @@ struct Simulation {
   std::map<std::string, double> overrides;          // input name -> value
   std::vector<core::Component> components;          // as compiled, with tuned parameters
   nlohmann::json tuned = nlohmann::json::object();  // "component.parameter" -> value
+
+  // Its signals on the twin's OPC UA server, while it lives; nullptr without one.
+  std::shared_ptr<hil::TwinPublication> publication;
+  std::string opcua_endpoint;  // the server's URL, for clients to dial
 
   // Set once the ended run and its results are in the store.
   std::atomic<bool> stored{false};

@@ -27,6 +27,46 @@ void AddressSpace::add_reference(const NodeId& source, const NodeId& type, const
   to->references.push_back({type, source, false});
 }
 
+std::size_t AddressSpace::remove(const NodeId& id) {
+  const NodeId organizes(id::Organizes);
+  const NodeId has_component(id::HasComponent);
+  const NodeId has_property(id::HasProperty);
+  std::vector<std::uint32_t> doomed;
+  std::vector<NodeId> pending{id};
+  while (!pending.empty()) {
+    const NodeId current = std::move(pending.back());
+    pending.pop_back();
+    const auto index = index_of(current);
+    if (!index || std::find(doomed.begin(), doomed.end(), *index) != doomed.end()) continue;
+    doomed.push_back(*index);
+    for (const auto& reference : nodes_[*index].references) {
+      if (reference.forward && (reference.type == organizes || reference.type == has_component ||
+                                reference.type == has_property)) {
+        pending.push_back(reference.target);
+      }
+    }
+  }
+  for (const auto index : doomed) {
+    index_.erase(nodes_[index].id);
+  }
+  for (const auto index : doomed) {
+    // The other ends of the references that leave the removed nodes lose theirs back.
+    for (const auto& reference : nodes_[index].references) {
+      Node* other = find(reference.target);
+      if (!other) continue;
+      std::erase_if(other->references, [&](const Reference& back) {
+        return back.target == nodes_[index].id && back.type == reference.type &&
+               back.forward != reference.forward;
+      });
+    }
+    Node tombstone;
+    tombstone.node_class = NodeClass::Unspecified;
+    tombstone.version = nodes_[index].version + 1;
+    nodes_[index] = std::move(tombstone);
+  }
+  return doomed.size();
+}
+
 Node* AddressSpace::find(const NodeId& id) {
   auto it = index_.find(id);
   return it == index_.end() ? nullptr : &nodes_[it->second];

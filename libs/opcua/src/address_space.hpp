@@ -57,6 +57,12 @@ class AddressSpace {
   // Adds the forward reference to source and the inverse one to target; throws BadNodeIdUnknown.
   void add_reference(const NodeId& source, const NodeId& type, const NodeId& target);
 
+  // Takes the node and everything below it (over forward Organizes, HasComponent and
+  // HasProperty references) out of the address space, with every reference to them; returns
+  // how many nodes went. Their slots stay as empty nodes of class Unspecified, so indices held
+  // by handles and monitored items stay valid and find nothing; their NodeIds may be added anew.
+  std::size_t remove(const NodeId& id);
+
   Node* find(const NodeId& id);
   const Node* find(const NodeId& id) const;
   std::optional<std::uint32_t> index_of(const NodeId& id) const;

@@ -73,7 +73,10 @@ void ServerCore::sample(MonitoredItem& item, Clock::time_point now) {
     if (!node.value_source && node.version == item.last_version) return;
   }
   item.last_version = node.version;
-  DataValue value = read_attribute(space, node, item.attribute_id, {}, item.timestamps);
+  // A node the application removed reports so once, as its last change.
+  DataValue value = node.node_class == NodeClass::Unspecified
+                        ? DataValue::bad(status::BadNodeIdUnknown)
+                        : read_attribute(space, node, item.attribute_id, {}, item.timestamps);
   if (item.sampled && !changed(item, value)) return;
   item.sampled = true;
   item.last_value = value;

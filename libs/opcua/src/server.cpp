@@ -454,6 +454,11 @@ VariableHandle Server::add_variable(const NodeId& parent, VariableOptions option
   return VariableHandle{*space.index_of(options.id)};
 }
 
+std::size_t Server::remove_node(const NodeId& id) {
+  std::lock_guard lock(impl_->core.space_mutex);
+  return impl_->core.space.remove(id);
+}
+
 std::optional<VariableHandle> Server::find_variable(const NodeId& id) const {
   std::lock_guard lock(impl_->core.space_mutex);
   const auto index = impl_->core.space.index_of(id);

@@ -189,7 +189,8 @@ ServerLaunch ServerLaunch::in(const std::filesystem::path& dir) {
 }
 
 ServerProcess::ServerProcess(const ServerLaunch& launch) {
-  std::vector<std::string> arguments{"serve", "--host", "127.0.0.1", "--port", "0"};
+  std::vector<std::string> arguments{"serve", "--host",       "127.0.0.1", "--port",
+                                     "0",     "--opcua-port", "0"};
   arguments.insert(arguments.end(), {"--data-dir", launch.data_dir.string(), "--port-file",
                                      launch.port_file().string(), "--log-level", "warn"});
   if (launch.database) {

@@ -47,7 +47,7 @@ CommandResult run_twinloop(const std::vector<std::string>& arguments,
                            const EnvironmentList& environment = {});
 
 // What `twinloop serve` is started with. `in(dir)` gives the standard set:
-//   serve --host 127.0.0.1 --port 0 --data-dir <dir> --db <dir>/twinloop.db
+//   serve --host 127.0.0.1 --port 0 --opcua-port 0 --data-dir <dir> --db <dir>/twinloop.db
 //         --port-file <dir>/port --log-level warn
 struct ServerLaunch {
   std::filesystem::path work_dir;  // the port file and the server's output files

@@ -186,6 +186,42 @@ TEST_F(ClientServerTest, SubscriptionDeliversChangesInOrder) {
   EXPECT_GE(seen.size(), 15u);
 }
 
+TEST_F(ClientServerTest, RemovedNodesGoWithTheirChildrenAndMayComeBack) {
+  const NodeId line = server_->add_object(folder_, NodeId(2, "Line"), "Line");
+  const VariableHandle belt = add_double(*server_, line, "Line.belt", 3.0);
+  std::mutex mutex;
+  std::vector<StatusCode> statuses;
+  Client client;
+  client.connect(url());
+  const IntegerId subscription = client.create_subscription({.publishing_interval_ms = 20});
+  client.monitor(subscription, NodeId(2, "Line.belt"), {.sampling_interval_ms = 5},
+                 [&](const DataValue& value) {
+                   std::lock_guard lock(mutex);
+                   statuses.push_back(value.status);
+                 });
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return !statuses.empty();
+  }));
+
+  EXPECT_EQ(server_->remove_node(line), 2u);
+  EXPECT_EQ(server_->remove_node(line), 0u);
+  EXPECT_EQ(client.read(NodeId(2, "Line.belt")).status, status::BadNodeIdUnknown);
+  EXPECT_FALSE(server_->find_variable(NodeId(2, "Line.belt")));
+  EXPECT_THROW(server_->set_value(belt, Variant(4.0)), Error);
+  for (const auto& reference : client.browse(folder_))
+    EXPECT_NE(reference.node_id.node_id, line);
+  ASSERT_TRUE(eventually([&] {
+    std::lock_guard lock(mutex);
+    return statuses.back() == status::BadNodeIdUnknown;
+  }));
+
+  server_->add_object(folder_, NodeId(2, "Line"), "Line");
+  add_double(*server_, NodeId(2, "Line"), "Line.belt", 5.0);
+  EXPECT_EQ(client.read(NodeId(2, "Line.belt")).value.to_double(), 5.0);
+  client.delete_subscription(subscription);
+}
+
 TEST_F(ClientServerTest, MonitoringAnUnknownNodeFailsWithItsStatus) {
   Client client;
   client.connect(url());

@@ -11,6 +11,7 @@
 
 #include "twinloop/api/fmus.hpp"
 #include "twinloop/api/http_message.hpp"
+#include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/type_registry.hpp"
 #include "twinloop/store/store.hpp"
 
@@ -26,6 +27,9 @@ struct ApplicationOptions {
   // The FMUs the registry's `fmu` type opened, so that a deleted FMU is closed there too; null:
   // the application keeps its own.
   std::shared_ptr<fmi::FmuCatalogue> fmus{};
+  // Publishes every simulation's signals over OPC UA while it lives; none: no OPC UA. Must
+  // outlive the Application.
+  hil::TwinServer* twin_server = nullptr;
 };
 
 // The REST API: routes every request to its handler and turns errors into problem+json.

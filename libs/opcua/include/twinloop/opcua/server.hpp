@@ -107,6 +107,11 @@ class Server {
   NodeId add_object(const NodeId& parent, NodeId id, const std::string& browse_name);
   VariableHandle add_variable(const NodeId& parent, VariableOptions options);
   std::optional<VariableHandle> find_variable(const NodeId& id) const;
+  // Removes the node and what it organizes or has as components and properties, transitively;
+  // returns how many nodes went (0: no such node). Handles to removed variables are stale:
+  // set_value and value() throw BadNodeIdUnknown for them; monitored items on them report
+  // BadNodeIdUnknown. The NodeIds may be added again.
+  std::size_t remove_node(const NodeId& id);
 
   // New values with the current time as source and server timestamp; monitored items see
   // them at their next sample.
