@@ -118,12 +118,13 @@ int serve(const ServeConfig& config) {
   options.static_dir = config.static_dir.empty() ? default_static_dir() : config.static_dir;
   http::Server server(application, options);
   server.start();
-  if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
-  spdlog::info("twinloop {} serving http://{}:{} (database {}, API docs at /docs)",
-               TWINLOOP_VERSION,
-               config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host,
-               server.port(), db);
-  server.run_until_signal();
+  server.run_until_signal([&] {
+    if (!config.port_file.empty()) write_port_file(config.port_file, server.port());
+    spdlog::info("twinloop {} serving http://{}:{} (database {}, API docs at /docs)",
+                 TWINLOOP_VERSION,
+                 config.host.find(':') != std::string::npos ? "[" + config.host + "]" : config.host,
+                 server.port(), db);
+  });
   spdlog::info("stopped");
   return 0;
 }

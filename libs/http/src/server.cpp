@@ -544,9 +544,9 @@ void Server::stop() {
   impl_->stop();
 }
 
-void Server::run_until_signal() {
+void Server::run_until_signal(const std::function<void()>& on_armed) {
   impl_->start_if_stopped();
-  const int signal = wait_for_termination_signal();
+  const int signal = wait_for_termination_signal(on_armed);
   spdlog::info("received signal {}", signal);
   stop();
 }

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -47,8 +48,10 @@ class Server {
   // Idempotent.
   void stop();
 
-  // Starts if not running, blocks until SIGINT or SIGTERM arrives, then stops.
-  void run_until_signal();
+  // Starts if not running, blocks until SIGINT or SIGTERM arrives, then stops. `on_armed` runs
+  // once the signals are caught: announce the server there, so that a signal sent by whoever
+  // waited for the announcement stops it gracefully instead of killing it.
+  void run_until_signal(const std::function<void()>& on_armed = {});
 
  private:
   struct Impl;
