@@ -159,11 +159,6 @@ Selection selection_from_message(const Simulation& simulation, const Selection& 
   return selection;
 }
 
-bool has_ended(sim::RunState state) {
-  return state == sim::RunState::completed || state == sim::RunState::stopped ||
-         state == sim::RunState::failed;
-}
-
 class SimulationStream final : public Stream {
  public:
   SimulationStream(std::shared_ptr<Simulation> simulation, Selection selection)

@@ -136,9 +136,10 @@ json simulation_json(const Simulation& simulation, const sim::RunStatistics& sta
   out["model_id"] = simulation.model_id;
   out["created_at"] = simulation.created_at;
   out["ended_at"] = nullptr;
-  // Only while its nodes are there: an ended simulation reads as the store keeps it.
+  // Only while its nodes are there: an ended simulation reads as the store keeps it, also in
+  // the moment between its end and its nodes' removal.
   if (const std::string name = simulation.publication ? simulation.publication->name() : "";
-      !name.empty()) {
+      !name.empty() && !has_ended(statistics.state)) {
     out["opcua"] = {
         {"endpoint_url", simulation.opcua_endpoint},
         {"node_id_prefix", fmt::format("ns={};s={}.", hil::TwinServer::namespace_index, name)},

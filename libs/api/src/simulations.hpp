@@ -20,6 +20,11 @@ namespace twinloop::api {
 struct Services;
 struct Call;
 
+constexpr bool has_ended(sim::RunState state) {
+  return state == sim::RunState::completed || state == sim::RunState::stopped ||
+         state == sim::RunState::failed;
+}
+
 // A simulation as the API knows it while it lives in this process: its settings as asked
 // for, and the run. Once it has ended and is stored, the store has it (see
 // SimulationRegistry).

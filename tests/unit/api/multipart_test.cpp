@@ -32,7 +32,8 @@ TEST(Multipart, FindsTheBoundaryOfFormDataOnly) {
 }
 
 TEST(Multipart, TakesTheFilePartWithItsBytesAndName) {
-  const std::string content("PK\x03\x04\r\n--not the boundary\0end", 31);
+  static constexpr char kBytes[] = "PK\x03\x04\r\n--not the boundary\0end";
+  const std::string content(kBytes, sizeof kBytes - 1);  // with the NUL inside
   const std::string body =
       "preamble\r\n--b\r\nContent-Disposition: form-data; name=\"note\"\r\n\r\nhello\r\n--b\r\n"
       "content-disposition: form-data; name=\"file\"; filename=\"dir\\plant.fmu\"\r\n"
