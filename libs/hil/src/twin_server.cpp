@@ -80,9 +80,9 @@ opcua::WriteCallback TwinPublication::write_callback(std::uint32_t input) const 
   };
 }
 
-bool TwinPublication::exchange_before(std::int64_t /*step*/) {
-  if (!started_.exchange(true)) server_.activate(*this);
-  return true;
+void TwinPublication::run_starting() {
+  started_.store(true);
+  server_.activate(*this);
 }
 
 void TwinPublication::apply(sim::Simulator& simulator) {

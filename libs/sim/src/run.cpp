@@ -74,9 +74,25 @@ void SimulationRun::step_and_record() {
   }
 }
 
+void SimulationRun::begin_locked() {
+  if (state_ != RunState::created) return;
+  for (const auto& hook : settings_.hooks)
+    hook->run_starting();
+}
+
 bool SimulationRun::start() {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   if (state_ != RunState::created && state_ != RunState::paused) return false;
+  try {
+    begin_locked();
+  } catch (const std::exception& error) {
+    state_ = RunState::failed;
+    error_ = error.what();
+    ended_.notify_all();
+    lock.unlock();
+    report_end();
+    return true;
+  }
   if (worker_.joinable()) {
     if (state_ != RunState::paused) return false;
     state_ = RunState::running;
@@ -150,6 +166,7 @@ bool SimulationRun::step_once() {
     if (state_ != RunState::created && state_ != RunState::paused) return false;
     if (finished()) return false;
     try {
+      begin_locked();
       // A single step asked for by hand runs its hooks' exchanges under the lock.
       const std::int64_t step = simulator_.steps_done();
       bool proceed = true;

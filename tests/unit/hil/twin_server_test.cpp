@@ -59,11 +59,12 @@ class TwinServerTest : public ::testing::Test {
     std::shared_ptr<TwinPublication> publication;
     std::unique_ptr<sim::SimulationRun> run;
   };
-  Published publish(const std::string& name) {
+  Published publish(const std::string& name, double realtime_factor = 0.0) {
     const auto plan = small_plan();
     Published published;
     published.publication = twin_.prepare(plan);
     sim::RunSettings settings;
+    settings.realtime_factor = realtime_factor;
     settings.hooks.push_back(published.publication);
     published.run = std::make_unique<sim::SimulationRun>(plan, settings);
     twin_.publish(*published.publication, name);
@@ -220,6 +221,16 @@ TEST_F(TwinServerTest, TheActiveTwinIsTheRunStartedLastAndNodesGoWithTheRun) {
   EXPECT_EQ(client_.read(node("twin.gain.y")).status, opcua::status::BadNodeIdUnknown);
   EXPECT_TRUE(client_.browse(node("Simulations")).empty());
   EXPECT_TRUE(client_.browse(node("twin")).empty());
+}
+
+TEST_F(TwinServerTest, TheActiveTwinIsThereWhenStartReturns) {
+  auto paced = publish("paced", 1.0);
+  ASSERT_TRUE(paced.run->start());
+  // No wait: a PLC that connects as soon as the API says the run started finds its nodes.
+  EXPECT_TRUE(paced.publication->active());
+  EXPECT_EQ(client_.read(node("twin.gain.y")).status, opcua::status::Good);
+  ASSERT_TRUE(paced.run->stop());
+  paced.run->wait_until_ended();
 }
 
 TEST_F(TwinServerTest, ANamePublishedAlreadyIsRefused) {

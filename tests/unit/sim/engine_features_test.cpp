@@ -536,8 +536,16 @@ class CountingPlc final : public StepHook {
   void capture(const Simulator& simulator) override {
     written.push_back(simulator.signals()[output_slot_]);
   }
+  void run_starting() override {
+    ++starts;
+    steps_at_start = static_cast<std::int64_t>(written.size());
+    if (fail_starting) throw std::runtime_error("the PLC is not there");
+  }
   void run_ended() override { ++ends; }
 
+  bool fail_starting = false;
+  int starts = 0;
+  std::int64_t steps_at_start = -2;
   std::int64_t pause_at = -1;
   std::int64_t fail_at = -1;
   double plc_value = 0;
@@ -606,6 +614,47 @@ TEST(StepHooks, ASingleStepByHandExchangesToo) {
   run.step_once();
   run.step_once();
   EXPECT_EQ(plc->written, (std::vector<double>{0.0, 2.0}));
+  EXPECT_EQ(plc->starts, 1);
+}
+
+TEST(StepHooks, RunStartingComesOnceBeforeStartReturns) {
+  const auto plan = gain_plan();
+  SimulationRun* none = nullptr;
+  auto plc = std::make_shared<CountingPlc>(*plan, none);
+  plc->pause_at = 2;
+  RunSettings settings;
+  settings.realtime_factor = 1.0;
+  settings.hooks = {plc};
+  SimulationRun run(plan, settings);
+  EXPECT_EQ(plc->starts, 0);
+  ASSERT_TRUE(run.start());
+  EXPECT_EQ(plc->starts, 1);
+  EXPECT_EQ(plc->steps_at_start, 0) << "before any step";
+  while (run.statistics().state == RunState::running)
+    std::this_thread::yield();
+  plc->pause_at = -1;
+  ASSERT_TRUE(run.resume());
+  ASSERT_TRUE(run.stop());
+  EXPECT_EQ(run.wait_until_ended(), RunState::stopped);
+  EXPECT_EQ(plc->starts, 1) << "a resume is no new start";
+}
+
+TEST(StepHooks, AFailedStartFailsTheRunWithTheHooksMessage) {
+  const auto plan = gain_plan();
+  SimulationRun* none = nullptr;
+  for (const bool by_hand : {false, true}) {
+    auto plc = std::make_shared<CountingPlc>(*plan, none);
+    plc->fail_starting = true;
+    RunSettings settings;
+    settings.hooks = {plc};
+    SimulationRun run(plan, settings);
+    ASSERT_TRUE(by_hand ? run.step_once() : run.start());
+    EXPECT_EQ(run.wait_until_ended(), RunState::failed);
+    EXPECT_EQ(run.statistics().error, "the PLC is not there");
+    EXPECT_EQ(run.statistics().steps_done, 0);
+    EXPECT_TRUE(plc->written.empty());
+    EXPECT_EQ(plc->ends, 1);
+  }
 }
 
 }  // namespace

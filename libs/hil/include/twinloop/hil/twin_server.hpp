@@ -30,7 +30,9 @@ class TwinPublication final : public sim::StepHook {
   TwinPublication(TwinServer& server, std::shared_ptr<const sim::Plan> plan);
   ~TwinPublication() override;
 
-  bool exchange_before(std::int64_t step) override;
+  // Makes it the active twin before start returns, so a client may read the ActiveTwin nodes
+  // as soon as the API has said the run started.
+  void run_starting() override;
   void apply(sim::Simulator& simulator) override;
   void capture(const sim::Simulator& simulator) override;
   void exchange_after(std::int64_t step) override;
@@ -117,7 +119,7 @@ class TwinServer {
 
  private:
   friend class TwinPublication;
-  void activate(TwinPublication& publication);  // the run's first step
+  void activate(TwinPublication& publication);  // the run is starting
   // Makes the component folders and port variables under `folder`, NodeIds `prefix`.<signal>.
   TwinPublication::Variables add_variables(TwinPublication& publication,
                                            const opcua::NodeId& folder, const std::string& prefix);

@@ -29,6 +29,11 @@ class SimulationRun;
 class StepHook {
  public:
   virtual ~StepHook() = default;
+  // Once, when the run is first started or stepped, on the thread that asked for it and before
+  // that call returns: what a client may rely on as soon as the run is started (its nodes
+  // being published, say) is set up here, not in the first step. It runs with the run's lock
+  // held: it must not call the run.
+  virtual void run_starting() {}
   // Before step `step` (after the pacing wait): false pauses the run before that step.
   virtual bool exchange_before(std::int64_t /*step*/) { return true; }
   // Feeds the step: set_override on inputs, say.
@@ -149,6 +154,9 @@ class SimulationRun {
   };
 
   void step_and_record();  // with mutex_ held
+  // With mutex_ held, from start() and step_once(): the hooks' run_starting while the run is
+  // still created. Throws what a hook throws.
+  void begin_locked();
   // The hooked step of work(): `lock` is released for the exchanges. False when the run
   // left the running state meanwhile (paused by a hook, stopped, failed).
   bool hooked_step(std::unique_lock<std::mutex>& lock);
