@@ -14,8 +14,33 @@ import { pathToFileURL } from "node:url";
 
 import { AttributeIds, DataType, MessageSecurityMode, OPCUAClient, SecurityPolicy } from "node-opcua";
 
-const inputs = ["belt.at_end", "pusher.extended", "pusher.retracted", "sink.count"];
-const outputs = ["pusher.extend", "pusher.retract", "belt_motor.forward"];
+// The twin's signals the PLC reads, and those it drives, in the program's order.
+export const inputs = ["belt.at_end", "pusher.extended", "pusher.retracted", "sink.count"];
+export const outputs = ["pusher.extend", "pusher.retract", "belt_motor.forward"];
+
+// The PLC program and what it saw: `scan(inputs, now)` takes one cycle's inputs (now in
+// seconds since the PLC started) and answers its outputs in the order of `outputs`; `seen`
+// records the inputs' rising edges, the part count and the cycles.
+export function pusherProgram() {
+  const seen = {
+    cycles: 0, longest_cycle: 0, at_end: [], extended: [], retracted: [], count: 0, writes_refused: 0,
+  };
+  let latch = false;
+  let previous = { at_end: false, extended: false, retracted: true };
+  function scan({ atEnd, extended, retracted, count }, now) {
+    if (atEnd && !previous.at_end) seen.at_end.push(now);
+    if (extended && !previous.extended) seen.extended.push(now);
+    if (retracted && !previous.retracted) seen.retracted.push(now);
+    previous = { at_end: atEnd, extended, retracted };
+    seen.count = count;
+    if (atEnd) latch = true;
+    if (extended) latch = false;
+    seen.cycles += 1;
+    return [latch, !latch, !latch && retracted];
+  }
+  const done = (pushes) => seen.extended.length >= pushes && seen.retracted.length >= pushes && previous.retracted;
+  return { scan, seen, done };
+}
 
 // Runs the sequence until `pushes` parts are pushed and the cylinder is back (or `timeoutMs`
 // passes). `nodeOf("belt.at_end")` gives a signal's NodeId. Answers what the PLC saw, with
@@ -23,11 +48,8 @@ const outputs = ["pusher.extend", "pusher.retract", "belt_motor.forward"];
 export async function runPusherPlc(session, nodeOf, { cycleMs = 10, pushes = 2, timeoutMs = 30000 } = {}) {
   const reads = inputs.map((name) => ({ nodeId: nodeOf(name), attributeId: AttributeIds.Value }));
   const start = performance.now();
-  const seen = {
-    cycles: 0, longest_cycle: 0, at_end: [], extended: [], retracted: [], count: 0, writes_refused: 0,
-  };
-  let latch = false;
-  let previous = { at_end: false, extended: false, retracted: true };
+  const program = pusherProgram();
+  const { seen } = program;
   let next = start;
   while (performance.now() - start < timeoutMs) {
     const cycleStart = performance.now();
@@ -35,16 +57,7 @@ export async function runPusherPlc(session, nodeOf, { cycleMs = 10, pushes = 2, 
     const bad = values.find((value) => value.statusCode.name !== "Good");
     if (bad) throw new Error(`the PLC cannot read its inputs: ${bad.statusCode.name}`);
     const [atEnd, extended, retracted, count] = values.map((value) => value.value.value);
-    const now = (performance.now() - start) / 1000;
-    if (atEnd && !previous.at_end) seen.at_end.push(now);
-    if (extended && !previous.extended) seen.extended.push(now);
-    if (retracted && !previous.retracted) seen.retracted.push(now);
-    previous = { at_end: atEnd, extended, retracted };
-    seen.count = count;
-
-    if (atEnd) latch = true;
-    if (extended) latch = false;
-    const commands = [latch, !latch, !latch && retracted];
+    const commands = program.scan({ atEnd, extended, retracted, count }, (performance.now() - start) / 1000);
     const results = await session.write(
       outputs.map((name, i) => ({
         nodeId: nodeOf(name),
@@ -53,9 +66,8 @@ export async function runPusherPlc(session, nodeOf, { cycleMs = 10, pushes = 2, 
       })),
     );
     seen.writes_refused += results.filter((status) => status.name !== "Good").length;
-    seen.cycles += 1;
     seen.longest_cycle = Math.max(seen.longest_cycle, (performance.now() - cycleStart) / 1000 + cycleMs / 1000);
-    if (seen.extended.length >= pushes && seen.retracted.length >= pushes && retracted) break;
+    if (program.done(pushes)) break;
     next += cycleMs;
     await sleep(Math.max(0, next - performance.now()));
   }

@@ -46,6 +46,7 @@ struct Application::Impl {
     add_component_routes(router, services);
     add_connection_routes(router, services);
     add_simulation_routes(router, services);
+    add_hil_routes(router, services);
     add_fmu_routes(router, services, options.fmu_directory,
                    options.fmus ? options.fmus
                                 : std::make_shared<fmi::FmuCatalogue>(

@@ -132,6 +132,15 @@ core::Id FieldReader::required_id(std::string_view name) const {
   return *value;
 }
 
+std::optional<std::optional<std::string>> FieldReader::nullable_string(
+    std::string_view name) const {
+  const json* value = find(name);
+  if (value == nullptr) return std::nullopt;
+  if (value->is_null()) return std::optional<std::string>{};
+  if (!value->is_string()) wrong_type(name, "a string or null");
+  return std::optional<std::string>{value->get<std::string>()};
+}
+
 std::optional<std::optional<double>> FieldReader::nullable_number(std::string_view name) const {
   const json* value = find(name);
   if (value == nullptr) return std::nullopt;

@@ -32,6 +32,8 @@ class FieldReader {
 
   std::optional<std::string> string(std::string_view name) const;
   std::string required_string(std::string_view name) const;
+  // Absent: nullopt; null: optional<string>{}; a string: that string.
+  std::optional<std::optional<std::string>> nullable_string(std::string_view name) const;
   std::optional<core::Id> id(std::string_view name) const;
   core::Id required_id(std::string_view name) const;
   // Absent: nullopt; null: optional<double>{}; a number: that number.

@@ -26,6 +26,7 @@ void add_connection_routes(Router& router, Services services);
 void add_model_document_routes(Router& router, Services services);
 void add_catalogue_routes(Router& router, Services services);
 void add_simulation_routes(Router& router, Services services);
+void add_hil_routes(Router& router, Services services);
 
 // Uploads go to this route; its body limit is the application's max_fmu_size.
 inline constexpr std::string_view fmu_upload_route = "/api/v1/projects/{id}/fmus";

@@ -7,6 +7,7 @@
 #include <map>
 #include <tuple>
 
+#include "hil_bindings.hpp"
 #include "problem.hpp"
 #include "request_body.hpp"
 #include "responses.hpp"
@@ -68,7 +69,9 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
     simulation->end_time = **end_time;
     settings.last_step = static_cast<std::int64_t>(steps);
   }
-  settings.realtime_factor = non_negative(fields, "realtime_factor", 0.0);
+  // A run exchanging with a PLC follows the wall clock unless asked otherwise: the PLC does.
+  const bool has_bindings = model_has_bindings(services.store, model.id);
+  settings.realtime_factor = non_negative(fields, "realtime_factor", has_bindings ? 1.0 : 0.0);
   simulation->realtime_factor = settings.realtime_factor;
   const double spin = non_negative(fields, "spin", 0.0);
   if (spin > max_spin) {
@@ -125,6 +128,11 @@ std::shared_ptr<Simulation> create_simulation(const Services& services, const co
       settings.recorded.push_back(index);
       simulation->recorded.push_back(plan->signals[index].name);
     }
+  }
+  if (has_bindings) {
+    simulation->bindings =
+        binding_exchange(services, model, plan, *step_size, settings.realtime_factor);
+    if (simulation->bindings) settings.hooks.push_back(simulation->bindings);
   }
   if (services.twin_server) {
     simulation->publication = services.twin_server->prepare(plan);

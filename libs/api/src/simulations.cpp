@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "hil_bindings.hpp"
 #include "routes.hpp"
 #include "twinloop/core/error.hpp"
 #include "twinloop/core/sim_time.hpp"
@@ -27,6 +28,7 @@ std::shared_ptr<Simulation> SimulationRegistry::add(std::shared_ptr<Simulation> 
   Simulation* const raw = simulation.get();
   settings.on_end = [this, raw](const sim::SimulationRun& run) { store_ending(*raw, run); };
   simulation->run = std::make_unique<sim::SimulationRun>(std::move(plan), std::move(settings));
+  if (simulation->bindings) simulation->bindings->attach(*simulation->run);
   const auto statistics = simulation->run->statistics();
   const auto record =
       store_.create_simulation(simulation->model_id, sim::to_string(statistics.state),
@@ -124,6 +126,7 @@ json stored_document(const Simulation& simulation, const sim::RunStatistics& sta
   if (!statistics.error.empty()) out["error"] = statistics.error;
   if (!statistics.end_reason.empty()) out["end_reason"] = statistics.end_reason;
   if (!statistics.warning.empty()) out["warning"] = statistics.warning;
+  if (simulation.bindings) out["endpoints"] = endpoint_status_json(simulation.bindings->status());
   std::lock_guard lock(simulation.tuning_mutex);
   out["overrides"] = simulation.overrides;
   out["parameters"] = simulation.tuned;

@@ -11,6 +11,7 @@
 
 #include "twinloop/api/http_message.hpp"
 #include "twinloop/core/model.hpp"
+#include "twinloop/hil/bindings.hpp"
 #include "twinloop/hil/twin_server.hpp"
 #include "twinloop/sim/run.hpp"
 #include "twinloop/store/store.hpp"
@@ -49,6 +50,8 @@ struct Simulation {
   // Its signals on the twin's OPC UA server, while it lives; nullptr without one.
   std::shared_ptr<hil::TwinPublication> publication;
   std::string opcua_endpoint;  // the server's URL, for clients to dial
+  // Its exchange with the PLCs its model's bindings name; nullptr without bindings.
+  std::shared_ptr<hil::BindingExchange> bindings;
 
   // Set once the ended run and its results are in the store.
   std::atomic<bool> stored{false};

@@ -105,6 +105,14 @@ SimulationRecord read_simulation(const StatementRun& row) {
   return record;
 }
 
+void on_endpoint_constraint(int result, const EndpointRecord& endpoint) {
+  if (result == SQLITE_CONSTRAINT_UNIQUE) {
+    core::throw_conflict(fmt::format("project {} has an endpoint named '{}' already",
+                                     endpoint.project_id, endpoint.name),
+                         "/name");
+  }
+}
+
 FmuRecord read_fmu(const StatementRun& row) {
   namespace column = fmu_column;
   FmuRecord record;
@@ -116,6 +124,83 @@ FmuRecord read_fmu(const StatementRun& row) {
   record.summary = row.text(column::summary);
   record.created_at = row.text(column::created_at);
   return record;
+}
+
+std::optional<std::string> optional_text(const StatementRun& row, int column) {
+  if (row.is_null(column)) return std::nullopt;
+  return row.text(column);
+}
+
+EndpointRecord read_endpoint(const StatementRun& row) {
+  namespace column = endpoint_column;
+  EndpointRecord record;
+  record.id = row.integer(column::id);
+  record.project_id = row.integer(column::project_id);
+  record.name = row.text(column::name);
+  record.url = row.text(column::url);
+  record.security_mode = row.text(column::security_mode);
+  record.security_policy = row.text(column::security_policy);
+  record.username = optional_text(row, column::username);
+  record.password = optional_text(row, column::password);
+  record.connect_timeout = row.optional_real(column::connect_timeout).value_or(0.0);
+  record.request_timeout = row.optional_real(column::request_timeout).value_or(0.0);
+  record.exchange_period = row.optional_real(column::exchange_period);
+  record.fault_policy = row.text(column::fault_policy);
+  record.created_at = row.text(column::created_at);
+  record.updated_at = row.text(column::updated_at);
+  return record;
+}
+
+BindingRecord read_binding(const StatementRun& row) {
+  namespace column = binding_column;
+  BindingRecord record;
+  record.id = row.integer(column::id);
+  record.model_id = row.integer(column::model_id);
+  record.endpoint_id = row.integer(column::endpoint_id);
+  record.signal = row.text(column::signal);
+  record.node_id = row.text(column::node_id);
+  record.direction = row.text(column::direction);
+  record.scale = row.optional_real(column::scale).value_or(1.0);
+  record.offset = row.optional_real(column::offset).value_or(0.0);
+  record.data_type = optional_text(row, column::data_type);
+  record.created_at = row.text(column::created_at);
+  record.updated_at = row.text(column::updated_at);
+  return record;
+}
+
+// The fields of an endpoint after its id (insert) or its id as ?1 (update), from ?2 on.
+void bind_endpoint_fields(StatementRun& run, const EndpointRecord& endpoint) {
+  run.bind_text(2, endpoint.name)
+      .bind_text(3, endpoint.url)
+      .bind_text(4, endpoint.security_mode)
+      .bind_text(5, endpoint.security_policy)
+      .bind_optional_text(6, endpoint.username)
+      .bind_optional_text(7, endpoint.password)
+      .bind_real(8, endpoint.connect_timeout)
+      .bind_real(9, endpoint.request_timeout)
+      .bind_real(10, endpoint.exchange_period)
+      .bind_text(11, endpoint.fault_policy);
+}
+
+void bind_binding_fields(StatementRun& run, const BindingRecord& binding) {
+  run.bind_integer(2, binding.endpoint_id)
+      .bind_text(3, binding.signal)
+      .bind_text(4, binding.node_id)
+      .bind_text(5, binding.direction)
+      .bind_real(6, binding.scale)
+      .bind_real(7, binding.offset)
+      .bind_optional_text(8, binding.data_type);
+}
+
+void check_endpoint(const EndpointRecord& endpoint) {
+  check_finite(endpoint.connect_timeout, "connect_timeout", "/connect_timeout");
+  check_finite(endpoint.request_timeout, "request_timeout", "/request_timeout");
+  check_finite(endpoint.exchange_period, "exchange_period", "/exchange_period");
+}
+
+void check_binding(const BindingRecord& binding) {
+  check_finite(binding.scale, "scale", "/scale");
+  check_finite(binding.offset, "offset", "/offset");
 }
 
 // Results are packed as the little-endian bytes of the arrays, which on this (little-endian)
@@ -629,6 +714,114 @@ class SqliteStoreBase : public Store {
     return with_connection([&](Connection& connection) {
       return read_all(connection, Sql::components_using_fmu, fmu_id, read_component);
     });
+  }
+
+  EndpointRecord create_endpoint(const EndpointRecord& draft) override {
+    check_endpoint(draft);
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::insert_endpoint);
+      run.bind_integer(1, draft.project_id);
+      bind_endpoint_fields(run, draft);
+      return *write_returning(run, read_endpoint, [&](int result) {
+        on_endpoint_constraint(result, draft);
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_not_found(fmt::format("project {} does not exist", draft.project_id));
+        }
+      });
+    });
+  }
+
+  std::optional<EndpointRecord> find_endpoint(Id id) override {
+    return with_connection([&](Connection& connection) {
+      return read_one(connection, Sql::find_endpoint, id, read_endpoint);
+    });
+  }
+
+  Page<EndpointRecord> list_endpoints(Id project_id, PageRequest page) override {
+    return with_connection([&](Connection& connection) {
+      return read_page(connection, Sql::list_endpoints, Sql::count_endpoints, project_id, page,
+                       read_endpoint);
+    });
+  }
+
+  std::optional<EndpointRecord> update_endpoint(const EndpointRecord& endpoint) override {
+    check_endpoint(endpoint);
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::update_endpoint);
+      run.bind_integer(1, endpoint.id);
+      bind_endpoint_fields(run, endpoint);
+      return write_returning(run, read_endpoint,
+                             [&](int result) { on_endpoint_constraint(result, endpoint); });
+    });
+  }
+
+  bool delete_endpoint(Id id) override {
+    return with_connection([&](Connection& connection) {
+      {
+        auto run = connection.run(Sql::delete_endpoint);
+        run.bind_integer(1, id);
+        const int result = run.step();
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_conflict(
+              fmt::format("endpoint {} is used by bindings; delete or change them first", id));
+        }
+        run.check(result);  // done: the statement, and in autocommit its commit, completed
+      }
+      return sqlite3_changes64(connection.database().handle()) > 0;
+    });
+  }
+
+  BindingRecord create_binding(const BindingRecord& draft) override {
+    check_binding(draft);
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::insert_binding);
+      run.bind_integer(1, draft.model_id);
+      bind_binding_fields(run, draft);
+      return *write_returning(run, read_binding, [&](int result) {
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_not_found(fmt::format("model {} or endpoint {} does not exist",
+                                            draft.model_id, draft.endpoint_id));
+        }
+      });
+    });
+  }
+
+  std::optional<BindingRecord> find_binding(Id id) override {
+    return with_connection([&](Connection& connection) {
+      return read_one(connection, Sql::find_binding, id, read_binding);
+    });
+  }
+
+  Page<BindingRecord> list_bindings(Id model_id, PageRequest page) override {
+    return with_connection([&](Connection& connection) {
+      return read_page(connection, Sql::list_bindings, Sql::count_bindings, model_id, page,
+                       read_binding);
+    });
+  }
+
+  std::vector<BindingRecord> all_bindings(Id model_id) override {
+    return with_connection([&](Connection& connection) {
+      return read_all(connection, Sql::all_bindings, model_id, read_binding);
+    });
+  }
+
+  std::optional<BindingRecord> update_binding(const BindingRecord& binding) override {
+    check_binding(binding);
+    return with_connection([&](Connection& connection) {
+      auto run = connection.run(Sql::update_binding);
+      run.bind_integer(1, binding.id);
+      bind_binding_fields(run, binding);
+      return write_returning(run, read_binding, [&](int result) {
+        if (result == SQLITE_CONSTRAINT_FOREIGNKEY) {
+          core::throw_not_found(fmt::format("endpoint {} does not exist", binding.endpoint_id));
+        }
+      });
+    });
+  }
+
+  bool delete_binding(Id id) override {
+    return with_connection(
+        [&](Connection& connection) { return delete_by_id(connection, Sql::delete_binding, id); });
   }
 
  protected:

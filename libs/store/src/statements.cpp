@@ -164,6 +164,58 @@ std::string_view sql_text(Sql statement) {
       return "SELECT id, model_id, name, type, parameters, position_x, position_y, created_at, "
              "updated_at FROM components "
              "WHERE type = 'fmu' AND json_extract(parameters, '$.fmu') = ?1 ORDER BY id";
+
+#define TWINLOOP_ENDPOINT_COLUMNS                                                   \
+  "id, project_id, name, url, security_mode, security_policy, username, password, " \
+  "connect_timeout, request_timeout, exchange_period, fault_policy, created_at, updated_at"
+    case Sql::insert_endpoint:
+      return "INSERT INTO endpoints (project_id, name, url, security_mode, security_policy, "
+             "username, password, connect_timeout, request_timeout, exchange_period, "
+             "fault_policy) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) "
+             "RETURNING " TWINLOOP_ENDPOINT_COLUMNS;
+    case Sql::find_endpoint:
+      return "SELECT " TWINLOOP_ENDPOINT_COLUMNS " FROM endpoints WHERE id = ?1";
+    case Sql::list_endpoints:
+      return "SELECT " TWINLOOP_ENDPOINT_COLUMNS
+             " FROM endpoints WHERE project_id = ?1 "
+             "ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_endpoints:
+      return "SELECT count(*) FROM endpoints WHERE project_id = ?1";
+    case Sql::update_endpoint:
+      return "UPDATE endpoints SET name = ?2, url = ?3, security_mode = ?4, "
+             "security_policy = ?5, username = ?6, password = ?7, connect_timeout = ?8, "
+             "request_timeout = ?9, exchange_period = ?10, fault_policy = ?11, "
+             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+             "RETURNING " TWINLOOP_ENDPOINT_COLUMNS;
+    case Sql::delete_endpoint:
+      return "DELETE FROM endpoints WHERE id = ?1";
+#undef TWINLOOP_ENDPOINT_COLUMNS
+
+#define TWINLOOP_BINDING_COLUMNS                                                          \
+  "id, model_id, endpoint_id, signal, node_id, direction, scale, \"offset\", data_type, " \
+  "created_at, updated_at"
+    case Sql::insert_binding:
+      return "INSERT INTO bindings (model_id, endpoint_id, signal, node_id, direction, scale, "
+             "\"offset\", data_type) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) "
+             "RETURNING " TWINLOOP_BINDING_COLUMNS;
+    case Sql::find_binding:
+      return "SELECT " TWINLOOP_BINDING_COLUMNS " FROM bindings WHERE id = ?1";
+    case Sql::list_bindings:
+      return "SELECT " TWINLOOP_BINDING_COLUMNS
+             " FROM bindings WHERE model_id = ?1 "
+             "ORDER BY id LIMIT ?2 OFFSET ?3";
+    case Sql::count_bindings:
+      return "SELECT count(*) FROM bindings WHERE model_id = ?1";
+    case Sql::all_bindings:
+      return "SELECT " TWINLOOP_BINDING_COLUMNS " FROM bindings WHERE model_id = ?1 ORDER BY id";
+    case Sql::update_binding:
+      return "UPDATE bindings SET endpoint_id = ?2, signal = ?3, node_id = ?4, direction = ?5, "
+             "scale = ?6, \"offset\" = ?7, data_type = ?8, "
+             "updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ?1 "
+             "RETURNING " TWINLOOP_BINDING_COLUMNS;
+    case Sql::delete_binding:
+      return "DELETE FROM bindings WHERE id = ?1";
+#undef TWINLOOP_BINDING_COLUMNS
   }
   return {};
 }

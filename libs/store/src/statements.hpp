@@ -62,10 +62,25 @@ enum class Sql : std::size_t {
   delete_fmu,
   count_fmus_with_hash,
   components_using_fmu,
+
+  insert_endpoint,
+  find_endpoint,
+  list_endpoints,
+  count_endpoints,
+  update_endpoint,
+  delete_endpoint,
+
+  insert_binding,
+  find_binding,
+  list_bindings,
+  count_bindings,
+  all_bindings,
+  update_binding,
+  delete_binding,
 };
 
 // The number of statements: one more than the last enumerator.
-inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::components_using_fmu) + 1;
+inline constexpr std::size_t kSqlCount = static_cast<std::size_t>(Sql::delete_binding) + 1;
 
 std::string_view sql_text(Sql statement);
 
@@ -92,6 +107,16 @@ inline constexpr int id = 0, model_id = 1, state = 2, document = 3, created_at =
 namespace fmu_column {
 inline constexpr int id = 0, project_id = 1, sha256 = 2, file_name = 3, size = 4, summary = 5,
                      created_at = 6;
+}
+namespace endpoint_column {
+inline constexpr int id = 0, project_id = 1, name = 2, url = 3, security_mode = 4,
+                     security_policy = 5, username = 6, password = 7, connect_timeout = 8,
+                     request_timeout = 9, exchange_period = 10, fault_policy = 11, created_at = 12,
+                     updated_at = 13;
+}
+namespace binding_column {
+inline constexpr int id = 0, model_id = 1, endpoint_id = 2, signal = 3, node_id = 4, direction = 5,
+                     scale = 6, offset = 7, data_type = 8, created_at = 9, updated_at = 10;
 }
 namespace results_column {
 inline constexpr int encoding = 0, signals = 1, row_count = 2, time_ns = 3, samples = 4;

@@ -24,8 +24,8 @@ using testing::TempDirectory;
 
 // Every table of the latest schema.
 const std::vector<std::string> kAllTables = {
-    "components",        "connections",        "fmus",       "models", "projects",
-    "schema_migrations", "simulation_results", "simulations"};
+    "bindings", "components", "connections",       "endpoints",          "fmus",
+    "models",   "projects",   "schema_migrations", "simulation_results", "simulations"};
 
 std::vector<bool> applied_flags(Migrator& migrator) {
   std::vector<bool> flags;

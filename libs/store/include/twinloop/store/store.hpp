@@ -74,6 +74,42 @@ struct FmuRecord {
   std::string created_at{};
 };
 
+// An OPC UA server that a project's simulations connect to as a client: a PLC, say. Times in
+// seconds; `exchange_period` nullopt exchanges every step.
+struct EndpointRecord {
+  Id id = 0;
+  Id project_id = 0;
+  std::string name{};
+  std::string url{};
+  std::string security_mode = "None";
+  std::string security_policy = "None";
+  std::optional<std::string> username{};
+  std::optional<std::string> password{};
+  double connect_timeout = 5.0;
+  double request_timeout = 1.0;
+  std::optional<double> exchange_period{};
+  std::string fault_policy = "hold";  // hold, pause, fail
+  std::string created_at{};
+  std::string updated_at{};
+};
+
+// A model's signal ("component.port") bound to a node of an endpoint: `read` feeds an input
+// from the node before each exchange, `write` sends an output to it after. The value crosses
+// as value * scale + offset; `data_type` names the OPC UA built-in type to convert to.
+struct BindingRecord {
+  Id id = 0;
+  Id model_id = 0;
+  Id endpoint_id = 0;
+  std::string signal{};
+  std::string node_id{};
+  std::string direction{};  // read, write
+  double scale = 1.0;
+  double offset = 0.0;
+  std::optional<std::string> data_type{};
+  std::string created_at{};
+  std::string updated_at{};
+};
+
 // Persistence of the model entities and simulations. Implementations are safe to call from many
 // threads.
 //
@@ -140,6 +176,25 @@ class Store {
   virtual std::int64_t count_fmus_with_hash(std::string_view sha256) = 0;
   // The components (of any model) of type fmu whose parameter `fmu` is this id.
   virtual std::vector<core::Component> components_using_fmu(Id fmu_id) = 0;
+
+  // A new endpoint of a project (not_found for an unknown project; conflict, "/name", for a
+  // name the project has already). update_endpoint writes every field but the ids and times
+  // and returns nullopt for a missing id.
+  virtual EndpointRecord create_endpoint(const EndpointRecord& draft) = 0;
+  virtual std::optional<EndpointRecord> find_endpoint(Id id) = 0;
+  virtual Page<EndpointRecord> list_endpoints(Id project_id, PageRequest page) = 0;
+  virtual std::optional<EndpointRecord> update_endpoint(const EndpointRecord& endpoint) = 0;
+  // conflict while bindings use it.
+  virtual bool delete_endpoint(Id id) = 0;
+
+  // A new binding of a model (not_found for an unknown model or endpoint); update_binding as
+  // update_endpoint.
+  virtual BindingRecord create_binding(const BindingRecord& draft) = 0;
+  virtual std::optional<BindingRecord> find_binding(Id id) = 0;
+  virtual Page<BindingRecord> list_bindings(Id model_id, PageRequest page) = 0;
+  virtual std::vector<BindingRecord> all_bindings(Id model_id) = 0;
+  virtual std::optional<BindingRecord> update_binding(const BindingRecord& binding) = 0;
+  virtual bool delete_binding(Id id) = 0;
 
   // Runs `work` in one transaction on a store bound to it: everything `work` does through
   // the given store is committed together when it returns, or rolled back when it throws.
