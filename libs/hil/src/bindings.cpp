@@ -283,6 +283,7 @@ class BindingExchange::Link {
   EndpointStatus status() const {
     std::lock_guard lock(mutex_);
     EndpointStatus status = status_;
+    status.p50_exchange_seconds = latency_.quantile(0.5);
     status.p99_exchange_seconds = latency_.quantile(0.99);
     return status;
   }
