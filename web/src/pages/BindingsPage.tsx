@@ -1,0 +1,3 @@
+export function BindingsPage(_props: { projectId?: number; modelId?: number }) {
+  return <main className="page" />;
+}
