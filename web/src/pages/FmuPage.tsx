@@ -1,9 +1,9 @@
-import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 
 import { api } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
 import type { Component, Fmu, Model, Project } from '../api/types';
-import { ConfirmDialog, ErrorMessage, Loading } from '../components/common';
+import { ConfirmDialog, ErrorMessage, Loading, SelectField } from '../components/common';
 import { fmuDeleteError } from '../components/FmuSection';
 import { filterVariables, formatSize, formatStart, formatVariableType, interfacesOf } from '../lib/fmus';
 import { freeComponentName } from '../lib/graph';
@@ -34,6 +34,7 @@ export function FmuPage({ fmuId }: { fmuId: number }) {
     added: null,
   });
   const [deleting, setDeleting] = useState<{ busy: boolean; error: string | null } | null>(null);
+  const causalityId = useId();
 
   const load = useCallback(async () => {
     setError(null);
@@ -145,16 +146,13 @@ export function FmuPage({ fmuId }: { fmuId: number }) {
               </p>
             ) : (
               <form className="inline-form" onSubmit={(event) => void add(event)}>
-                <label>
-                  Model{' '}
-                  <select value={target} onChange={(event) => setTarget(event.target.value)}>
-                    {models.map((model) => (
-                      <option key={model.id} value={model.id}>
-                        {model.name}
-                      </option>
-                    ))}
-                  </select>
-                </label>
+                <SelectField label="Model" value={target} onChange={(event) => setTarget(event.target.value)}>
+                  {models.map((model) => (
+                    <option key={model.id} value={model.id}>
+                      {model.name}
+                    </option>
+                  ))}
+                </SelectField>
                 <button type="submit" className="primary" disabled={adding.busy}>
                   {adding.busy ? 'Adding…' : 'Add to model'}
                 </button>
@@ -181,16 +179,14 @@ export function FmuPage({ fmuId }: { fmuId: number }) {
                 value={filter}
                 onChange={(event) => setFilter(event.target.value)}
               />
-              <label>
-                Causality{' '}
-                <select value={causality} onChange={(event) => setCausality(event.target.value)}>
-                  {causalities.map((value) => (
-                    <option key={value} value={value}>
-                      {value === '' ? 'all' : value}
-                    </option>
-                  ))}
-                </select>
-              </label>
+              <label htmlFor={causalityId}>Causality</label>
+              <select id={causalityId} value={causality} onChange={(event) => setCausality(event.target.value)}>
+                {causalities.map((value) => (
+                  <option key={value} value={value}>
+                    {value === '' ? 'all' : value}
+                  </option>
+                ))}
+              </select>
             </div>
             {variables.length === 0 ? (
               <p className="empty">No variable matches.</p>

@@ -135,7 +135,11 @@ function ModelEditor({ modelId }: { modelId: number }) {
         api.components(modelId),
         api.connections(modelId),
       ]);
-      const [project, fmus] = await Promise.all([api.project(model.project_id), api.fmus(model.project_id)]);
+      const [project, fmus] = await Promise.all([
+        api.project(model.project_id),
+        // Without its FMUs the editor still edits the rest of the model.
+        api.fmus(model.project_id).catch(() => [] as Fmu[]),
+      ]);
       const fmuDetails = await fmuDetailsOf([
         ...fmus.map((fmu) => fmu.id),
         ...components.flatMap((component) => (component.type === fmuType ? [fmuIdOf(component.parameters) ?? 0] : [])),
