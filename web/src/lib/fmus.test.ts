@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 
 import { mixedFmu, pt1Fmu } from '../test/fmus';
-import { filterVariables, matchingFmus, formatSize, formatStart, formatVariableType, interfacesOf, uploadProblem } from './fmus';
+import { filterVariables, matchingFmus, settableParameters, formatSize, formatStart, formatVariableType, interfacesOf, uploadProblem } from './fmus';
 
 describe('FMU details as shown', () => {
   it('gives sizes in decimal units', () => {
@@ -51,5 +51,18 @@ describe('matchingFmus', () => {
     expect(ids('pt1')).toEqual([3]);
     expect(ids('mixed')).toEqual([4]);
     expect(ids('nothing')).toEqual([]);
+  });
+});
+
+describe('settableParameters', () => {
+  it('are the parameters that are neither constant nor calculated', () => {
+    expect(settableParameters(pt1Fmu).map((variable) => variable.name)).toEqual(['K', 'T']);
+    const variables = [
+      ...pt1Fmu.variables!,
+      { ...pt1Fmu.variables![2]!, name: 'C', variability: 'constant' },
+      { ...pt1Fmu.variables![2]!, name: 'D', initial: 'calculated' },
+      { ...pt1Fmu.variables![2]!, name: 'E', causality: 'calculatedParameter' },
+    ];
+    expect(settableParameters({ ...pt1Fmu, variables }).map((variable) => variable.name)).toEqual(['K', 'T']);
   });
 });

@@ -60,3 +60,11 @@ export function matchingFmus(fmus: Fmu[], search: string): Fmu[] {
       [fmu.file_name, fmu.model_name, fmu.description].some((text) => text.toLowerCase().includes(needle)),
   );
 }
+
+// The variables a component may set through its `values` parameter (the server's rule: a
+// parameter that is neither constant nor calculated at initialisation).
+export function settableParameters(fmu: Fmu): FmuVariable[] {
+  return (fmu.variables ?? []).filter(
+    (variable) => variable.causality === 'parameter' && variable.variability !== 'constant' && variable.initial !== 'calculated',
+  );
+}

@@ -21,6 +21,7 @@ import { api, importAsNewModel } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
 import type { Component, ComponentType, ConnectionEnd, Fmu, Model, Position, Project } from '../api/types';
 import { ComponentNodeView } from '../components/ComponentNodeView';
+import { FmuComponentInfo } from '../components/FmuComponentInfo';
 import { InputConnections } from '../components/InputConnections';
 import { ConfirmDialog, ErrorMessage, Loading } from '../components/common';
 import { Palette, paletteFmuMimeType, paletteMimeType } from '../components/Palette';
@@ -519,6 +520,12 @@ function ModelEditor({ modelId }: { modelId: number }) {
             onSaved={onSaved}
             onDelete={() => setConfirmDelete(selected)}
           >
+            {selected.data.component.type === fmuType && loaded && (
+              <FmuComponentInfo
+                fmuId={fmuIdOf(selected.data.component.parameters)}
+                fmu={loaded.fmuDetails.get(fmuIdOf(selected.data.component.parameters) ?? 0)}
+              />
+            )}
             <InputConnections
               inputs={selected.data.ports.inputs}
               drivers={selectedDrivers}
