@@ -89,7 +89,10 @@ describe('the endpoint form', () => {
       ok: true,
       fields: { request_timeout: 0.5, fault_policy: 'pause' },
     });
-    expect(endpointFieldsOf({ ...draft, username: '' }, endpoint)).toEqual({ ok: true, fields: { username: null } });
+    expect(endpointFieldsOf({ ...draft, username: '', clearPassword: true }, endpoint)).toEqual({
+      ok: true,
+      fields: { username: null, password: null },
+    });
   });
 
   it('keeps, replaces or clears the write-only password', () => {
@@ -99,6 +102,13 @@ describe('the endpoint form', () => {
       ok: true,
       fields: { password: null },
     });
+  });
+
+  it('keeps no password without a user name, as the server', () => {
+    const created = endpointFieldsOf({ ...endpointDraftOf(), name: 'P', url: 'opc.tcp://p:4840', password: 'x' });
+    expect(!created.ok && created.errors.get('/password')).toBe('A password needs a user name to go with it.');
+    const edited = endpointFieldsOf({ ...endpointDraftOf(endpoint), username: ' ' }, endpoint);
+    expect(!edited.ok && [...edited.errors.keys()]).toEqual(['/username']);
   });
 
   it('names each mistake at its field', () => {

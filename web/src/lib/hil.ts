@@ -90,9 +90,15 @@ export function endpointFieldsOf(draft: EndpointDraft, original?: Endpoint): For
   const connectTimeout = seconds(draft.connectTimeout, errors, '/connect_timeout', false);
   const requestTimeout = seconds(draft.requestTimeout, errors, '/request_timeout', false);
   const exchangePeriod = seconds(draft.exchangePeriod, errors, '/exchange_period', true);
+  const username = draft.username.trim() === '' ? null : draft.username.trim();
+  // The server keeps no password without a user name.
+  const keepsPassword = draft.password !== '' || (original?.has_password === true && !draft.clearPassword);
+  if (username === null && keepsPassword) {
+    if (draft.password !== '') errors.set('/password', 'A password needs a user name to go with it.');
+    else errors.set('/username', 'The stored password needs a user name; enter one, or remove the password too.');
+  }
   if (errors.size > 0) return { ok: false, errors };
 
-  const username = draft.username.trim() === '' ? null : draft.username.trim();
   const wanted: EndpointFields = {
     name,
     url: draft.url.trim(),
