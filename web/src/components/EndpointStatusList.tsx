@@ -15,8 +15,9 @@ export function EndpointStatusList({ endpoints }: { endpoints: EndpointStatus[] 
             </span>{' '}
             <span className="hint">
               {endpoint.bindings} binding{endpoint.bindings === 1 ? '' : 's'}, {endpoint.cycles} cycles, {endpoint.errors} errors,{' '}
-              {endpoint.overruns} overruns, {endpoint.reconnects} reconnects; exchange {formatMilliseconds(endpoint.last_exchange_ms)}{' '}
-              (p99 {formatMilliseconds(endpoint.p99_exchange_ms)})
+              {endpoint.overruns} overruns, {endpoint.reconnects} reconnects
+              {endpoint.cycles > 0 &&
+                `; exchange ${formatMilliseconds(endpoint.last_exchange_ms)} (p99 ${formatMilliseconds(endpoint.p99_exchange_ms)})`}
             </span>
             {endpoint.last_error && <div className="field-error">Last error: {endpoint.last_error}</div>}
           </li>

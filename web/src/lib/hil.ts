@@ -27,9 +27,9 @@ export interface EndpointDraft {
 export type FormResult<T> = { ok: true; fields: T } | { ok: false; errors: Map<string, string> };
 
 export const faultPolicies: { value: FaultPolicy; label: string }[] = [
-  { value: 'hold', label: 'hold: keep the last values and reconnect' },
-  { value: 'pause', label: 'pause the simulation until it is back' },
-  { value: 'fail', label: 'fail the simulation' },
+  { value: 'hold', label: 'hold the last values' },
+  { value: 'pause', label: 'pause the run' },
+  { value: 'fail', label: 'fail the run' },
 ];
 
 export function endpointDraftOf(endpoint?: Endpoint): EndpointDraft {

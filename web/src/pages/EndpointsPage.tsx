@@ -133,6 +133,7 @@ function EndpointForm({
         label="When the connection fails"
         value={draft.faultPolicy}
         error={errors.get('/fault_policy')}
+        hint="Hold keeps the last values and reconnects; pause waits for the PLC; fail ends the run."
         onChange={(event) => change({ faultPolicy: event.target.value as EndpointDraft['faultPolicy'] })}
       >
         {faultPolicies.map((policy) => (
