@@ -2,7 +2,7 @@
 // page and from the editor's palette and see its ports on the canvas; a file that is no FMU is
 // refused in words, and an FMU in use is not deleted.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
@@ -62,15 +62,15 @@ test('an uploaded FMU shows its variables and becomes a component with its ports
     await page.getByRole('button', { name: 'Add FMU pt1.fmu' }).click();
     await page.locator('[data-component="PT1_2"] [data-handleid="out:y"]').waitFor();
     await page.getByText('2 components, 0 connections').waitFor();
+    // And one dragged onto the canvas.
+    await page.locator('.palette-item[data-fmu]').dragTo(page.locator('.react-flow__pane'), { targetPosition: { x: 500, y: 320 } });
+    await page.locator('[data-component="PT1_3"] [data-handleid="in:u"]').waitFor();
     await screenshot(page, 'fmu-03-editor');
 
     const components = await api(server.baseUrl, 'GET', `/models/${data.model.id}/components`);
     assert.deepEqual(
       components.items.map((component) => [component.name, component.type, component.parameters.fmu]),
-      [
-        ['PT1_1', 'fmu', components.items[0].parameters.fmu],
-        ['PT1_2', 'fmu', components.items[0].parameters.fmu],
-      ],
+      ['PT1_1', 'PT1_2', 'PT1_3'].map((name) => [name, 'fmu', components.items[0].parameters.fmu]),
     );
     noErrorsLogged(problems);
   }));
@@ -88,6 +88,18 @@ test('a file that is no FMU is refused in words, and an FMU in use stays', () =>
       await alert.waitFor();
       assert.match(await alert.innerText(), /^notes\.fmu was not uploaded\. The FMU is refused: .+/);
       await screenshot(page, 'fmu-04-refused');
+
+      // Files dropped on the upload area: the FMU the project has already is not a second one.
+      const bytes = [...(await readFile(pt1))];
+      await page.locator('.drop-zone').evaluate((zone, content) => {
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([new Uint8Array(content)], 'pt1.fmu', { type: 'application/octet-stream' }));
+        for (const type of ['dragenter', 'dragover', 'drop']) {
+          zone.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer: transfer }));
+        }
+      }, bytes);
+      await page.getByText('The project has pt1.fmu already').waitFor();
+      assert.equal(await alert.count(), 0, 'the error of the refused upload is gone');
     } finally {
       await rm(scratch, { recursive: true, force: true });
     }
@@ -98,8 +110,8 @@ test('a file that is no FMU is refused in words, and an FMU in use stays', () =>
     await page.getByRole('button', { name: 'Delete pt1.fmu' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Delete FMU' }).click();
-    await dialog.getByText('The FMU stays until no component uses it.').waitFor();
-    assert.match(await dialog.locator('.error-message').innerText(), /is used by component 'PT1_\d'/);
+    await dialog.locator('.error-message').waitFor();
+    assert.match(await dialog.locator('.error-message').innerText(), /is used by component 'PT1_\d' of model \d+/);
     await screenshot(page, 'fmu-05-in-use');
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     assert.equal((await api(server.baseUrl, 'GET', `/projects/${data.project.id}/fmus`)).total, 1);

@@ -122,7 +122,8 @@ test('bindings offer inputs for read and outputs for write, and the server’s r
     await page.getByRole('button', { name: 'Delete PLC 1' }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Delete endpoint' }).click();
-    await dialog.getByText('Delete the bindings that use it').waitFor();
+    await dialog.locator('.error-message').waitFor();
+    assert.match(await dialog.locator('.error-message').innerText(), /is used by bindings.*HIL bindings page/);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
     noErrorsLogged(problems, 409, 422);
   }));

@@ -7,10 +7,10 @@ import { formatSize, interfacesOf, uploadProblem } from '../lib/fmus';
 import { Link } from '../lib/router';
 import { ConfirmDialog, ErrorMessage, Loading } from './common';
 
-// What a refused delete means: 409 is an FMU that components still use.
+// What a refused delete means: 409 is an FMU that components still use (the server names one).
 export function fmuDeleteError(error: unknown): string {
-  if (error instanceof ApiError && error.status === 409) {
-    return `${describeError(error)} The FMU stays until no component uses it.`;
+  if (error instanceof ApiError && error.status === 409 && !error.problem?.detail) {
+    return 'Components of a model use this FMU; delete them or point them at another FMU first.';
   }
   return describeError(error);
 }

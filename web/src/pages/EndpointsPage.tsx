@@ -222,7 +222,7 @@ export function EndpointsPage({ projectId }: { projectId: number }) {
     } catch (caught) {
       const words =
         caught instanceof ApiError && caught.status === 409
-          ? `${describeError(caught)} Delete the bindings that use it (on the HIL page of their model) first.`
+          ? `${describeError(caught)} Each model's bindings are on its HIL bindings page, linked below.`
           : describeError(caught);
       setDeleting({ ...deleting, busy: false, error: words });
     }
