@@ -136,7 +136,7 @@ test('a running simulation shows the state of its endpoint', () =>
     const status = page.getByRole('region', { name: 'HIL endpoints' });
     const plc = status.locator('li[data-endpoint="PLC 1"]');
     await plc.waitFor();
-    assert.match(await plc.innerText(), /PLC 1 (connecting|reconnecting|failed)/);
+    assert.match(await plc.innerText(), /PLC 1 (connecting|reconnecting|failed|stopped)/);
     assert.match(await plc.innerText(), /2 bindings/);
     await screenshot(page, 'hil-03-status');
     await page.locator('.simulation-state[data-state="completed"], .simulation-state[data-state="failed"]').waitFor({ timeout: 20000 });

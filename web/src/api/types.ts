@@ -270,7 +270,9 @@ export interface BindingFields {
   data_type?: OpcuaDataType | null;
 }
 
-export type EndpointState = 'connecting' | 'connected' | 'reconnecting' | 'failed';
+// `stopped` once the run has ended (the server's hil::EndpointStatus), `failed` as the API
+// contract names it.
+export type EndpointState = 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'stopped';
 
 export interface EndpointStatus {
   endpoint_id: number;

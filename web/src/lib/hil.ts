@@ -238,6 +238,7 @@ export const endpointStateWords: Record<EndpointState, string> = {
   connected: 'connected',
   reconnecting: 'reconnecting',
   failed: 'failed',
+  stopped: 'stopped',
 };
 
 // "1.2 ms", or "–" before the first exchange.
