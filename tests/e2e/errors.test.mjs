@@ -88,7 +88,7 @@ test('a file that is not a model is refused with the reason', () =>
       await writeFile(wrongFormat, JSON.stringify({ format: 'something.else', format_version: 1, model: { name: 'X' } }));
 
       await page.goto(`${server.baseUrl}/projects/${data.project.id}`);
-      const input = page.locator('input[type="file"]');
+      const input = page.locator('input[type="file"][accept*="json"]');
       await input.setInputFiles(notJson);
       await page.getByText('notes.json is not a JSON file.').waitFor();
       await input.setInputFiles(wrongFormat);

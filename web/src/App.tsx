@@ -1,3 +1,6 @@
+import { FmuPage } from './pages/FmuPage';
+import { EndpointsPage } from './pages/EndpointsPage';
+import { BindingsPage } from './pages/BindingsPage';
 import { ModelEditorPage } from './pages/ModelEditorPage';
 import { ProjectPage } from './pages/ProjectPage';
 import { ProjectsPage } from './pages/ProjectsPage';
@@ -19,6 +22,9 @@ export function App() {
       {route.page === 'projects' && <ProjectsPage />}
       {route.page === 'project' && <ProjectPage key={route.projectId} projectId={route.projectId} />}
       {route.page === 'model' && <ModelEditorPage key={route.modelId} modelId={route.modelId} />}
+      {route.page === 'fmu' && <FmuPage key={route.fmuId} fmuId={route.fmuId} />}
+      {route.page === 'project-hil' && <EndpointsPage key={route.projectId} projectId={route.projectId} />}
+      {route.page === 'model-hil' && <BindingsPage key={route.modelId} modelId={route.modelId} />}
       {route.page === 'not-found' && (
         <main className="page">
           <h1>Page not found</h1>

@@ -1,7 +1,12 @@
 import { ApiError, problemMessage } from './errors';
 import type {
+  Binding,
+  BindingFields,
   Component,
   ComponentType,
+  Endpoint,
+  EndpointFields,
+  Fmu,
   Connection,
   ConnectionEnd,
   Model,
@@ -18,13 +23,22 @@ import type {
 
 export const apiBase = '/api/v1';
 
+// A body sent as it is (an uploaded file), not as JSON.
+class RawBody {
+  constructor(
+    readonly data: Blob,
+    readonly contentType: string,
+  ) {}
+}
+
 async function request<T>(method: string, path: string, body?: unknown): Promise<T> {
   let response: Response;
   try {
+    const raw = body instanceof RawBody;
     response = await fetch(apiBase + path, {
       method,
-      headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
+      headers: body === undefined ? {} : { 'Content-Type': raw ? body.contentType : 'application/json' },
+      body: body === undefined ? undefined : raw ? body.data : JSON.stringify(body),
     });
   } catch {
     throw new ApiError(0, 'The twinloop server cannot be reached. Is it running?');
@@ -113,6 +127,29 @@ export const api = {
   setOverrides: (id: number, overrides: Record<string, number | boolean | null>) =>
     request<Simulation>('PATCH', `/simulations/${id}`, { overrides }),
   deleteSimulation: (id: number) => request<void>('DELETE', `/simulations/${id}`),
+  fmus: (projectId: number) => all<Fmu>(`/projects/${projectId}/fmus`),
+  fmu: (id: number) => request<Fmu>('GET', `/fmus/${id}`),
+  uploadFmu: (projectId: number, file: Blob, fileName: string) =>
+    request<Fmu>(
+      'POST',
+      `/projects/${projectId}/fmus?file_name=${encodeURIComponent(fileName)}`,
+      new RawBody(file, 'application/octet-stream'),
+    ),
+  deleteFmu: (id: number) => request<void>('DELETE', `/fmus/${id}`),
+
+  endpoints: (projectId: number) => all<Endpoint>(`/projects/${projectId}/endpoints`),
+  endpoint: (id: number) => request<Endpoint>('GET', `/endpoints/${id}`),
+  createEndpoint: (projectId: number, fields: EndpointFields) =>
+    request<Endpoint>('POST', `/projects/${projectId}/endpoints`, fields),
+  updateEndpoint: (id: number, fields: EndpointFields) => request<Endpoint>('PATCH', `/endpoints/${id}`, fields),
+  deleteEndpoint: (id: number) => request<void>('DELETE', `/endpoints/${id}`),
+
+  bindings: (modelId: number) => all<Binding>(`/models/${modelId}/bindings`),
+  createBinding: (modelId: number, fields: BindingFields) =>
+    request<Binding>('POST', `/models/${modelId}/bindings`, fields),
+  updateBinding: (id: number, fields: BindingFields) => request<Binding>('PATCH', `/bindings/${id}`, fields),
+  deleteBinding: (id: number) => request<void>('DELETE', `/bindings/${id}`),
+
   results: (id: number, signals: string[]) =>
     request<Results>(
       'GET',

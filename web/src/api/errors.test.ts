@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 
-import { ApiError, describeError, pointerToken, problemMessage, problemsByPointer } from './errors';
+import { ApiError, describeError, errorsAtFields, pointerToken, problemMessage, problemsByPointer } from './errors';
 
 describe('problemMessage', () => {
   it('uses the detail as a sentence', () => {
@@ -49,5 +49,30 @@ describe('pointerToken', () => {
   it('escapes ~ and / as RFC 6901 says', () => {
     expect(pointerToken('a/b~c')).toBe('a~1b~0c');
     expect(pointerToken('plain')).toBe('plain');
+  });
+});
+
+describe('errorsAtFields', () => {
+  const refused = new ApiError(422, 'The signal is refused.', {
+    detail: 'the signal is refused',
+    errors: [
+      { pointer: '/signal', detail: "the model has no signal 'x.y'" },
+      { pointer: '/node_id/0', detail: 'malformed' },
+      { pointer: '/elsewhere', detail: 'something else' },
+    ],
+  });
+
+  it('puts problems at the fields of the form, the rest under the form', () => {
+    const errors = errorsAtFields(refused, ['/signal', '/node_id']);
+    expect(errors.get('/signal')).toBe("The model has no signal 'x.y'.");
+    expect(errors.get('/node_id')).toBe('Malformed.');
+    expect(errors.get('')).toBe('Something else.');
+  });
+
+  it('gives the message of the answer when no problem has a field here', () => {
+    expect(errorsAtFields(refused, ['/name'])).toEqual(new Map([['', 'The signal is refused.']]));
+    expect(errorsAtFields(new ApiError(409, 'Endpoint 2 is used by 3 bindings.'), ['/name'])).toEqual(
+      new Map([['', 'Endpoint 2 is used by 3 bindings.']]),
+    );
   });
 });

@@ -63,3 +63,20 @@ export function problemsByPointer(error: unknown): Map<string, string> {
 export function pointerToken(name: string): string {
   return name.replace(/~/g, '~0').replace(/\//g, '~1');
 }
+
+// The problems of a refused request at the fields of a form (`known` pointers); what names no
+// field of the form (or no field at all) is under '', with the message of the answer when none
+// of its problems has a field here.
+export function errorsAtFields(error: unknown, known: readonly string[]): Map<string, string> {
+  const byPointer = problemsByPointer(error);
+  const atFields = new Map<string, string>();
+  const elsewhere: string[] = [];
+  for (const [pointer, detail] of byPointer) {
+    const field = known.find((candidate) => pointer === candidate || pointer.startsWith(`${candidate}/`));
+    if (field) atFields.set(field, atFields.has(field) ? `${atFields.get(field)} ${detail}` : detail);
+    else elsewhere.push(detail);
+  }
+  if (atFields.size === 0) atFields.set('', describeError(error));
+  else if (elsewhere.length > 0) atFields.set('', elsewhere.join(' '));
+  return atFields;
+}

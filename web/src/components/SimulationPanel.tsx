@@ -8,6 +8,7 @@ import type { Signal } from '../lib/graph';
 import { checkNumber } from '../lib/params';
 import { finishedStates, useSimulationFeed } from '../lib/useSimulationFeed';
 import { ErrorMessage, Field } from './common';
+import { EndpointStatusList } from './EndpointStatusList';
 import { Plot } from './Plot';
 
 interface Props {
@@ -94,6 +95,37 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
   );
   const finished = simulation !== null && finishedStates.has(simulation.state);
   const feed = useSimulationFeed(simulation?.id ?? null, !finished, plotted, merge);
+
+  // The HIL endpoints of a run (GET /simulations/{id} has them when the model has bindings):
+  // asked once when a run is created, again once it runs, and then twice a second while it does;
+  // once more when it has ended, for the last counts.
+  const simulationId = simulation?.id ?? null;
+  const phase = simulation === null ? 'none' : finished ? 'ended' : simulation.state === 'created' ? 'created' : 'active';
+  const hadEndpoints = useRef(false);
+  hadEndpoints.current = (simulation?.endpoints?.length ?? 0) > 0;
+  useEffect(() => {
+    if (simulationId === null || (phase === 'ended' && !hadEndpoints.current)) return;
+    let stopped = false;
+    let timer: number | undefined;
+    const poll = async () => {
+      let more = false;
+      try {
+        const latest = await api.simulation(simulationId);
+        if (stopped) return;
+        const endpoints = latest.endpoints;
+        setSimulation((current) => (current && current.id === simulationId ? { ...current, endpoints } : current));
+        more = phase === 'active' && (endpoints?.length ?? 0) > 0;
+      } catch {
+        more = phase === 'active' && hadEndpoints.current;
+      }
+      if (more && !stopped) timer = window.setTimeout(() => void poll(), 500);
+    };
+    void poll();
+    return () => {
+      stopped = true;
+      window.clearTimeout(timer);
+    };
+  }, [simulationId, phase]);
 
   const recordingKey = simulation && finished ? `${simulation.id}:${simulation.steps}:${plotted.join(',')}` : '';
   useEffect(() => {
@@ -253,6 +285,7 @@ export const SimulationPanel = memo(function SimulationPanel({ modelId, defaultS
           )}
         </p>
         {simulation?.error && <ErrorMessage message={`The simulation failed: ${simulation.error}`} />}
+        {simulation?.endpoints && simulation.endpoints.length > 0 && <EndpointStatusList endpoints={simulation.endpoints} />}
         <ErrorMessage message={error} />
         {simulation && finished && (
           <a className="button-like" href={resultsCsvUrl(simulation.id, [])} download={`simulation-${simulation.id}.csv`}>

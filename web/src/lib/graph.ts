@@ -1,6 +1,6 @@
 import type { Edge, Node } from '@xyflow/react';
 
-import type { Component, ComponentType, Connection, ConnectionEnd, Position, SignalType } from '../api/types';
+import type { Component, ComponentType, Connection, ConnectionEnd, Fmu, Position, SignalType } from '../api/types';
 import { portsOf, type Ports } from './ports';
 
 export interface ComponentNodeData extends Record<string, unknown> {
@@ -32,7 +32,12 @@ export function componentIdOf(id: string): number {
   return Number(id);
 }
 
-export function toNode(component: Component, types: Map<string, ComponentType>, fallback: Position): ComponentNode {
+export function toNode(
+  component: Component,
+  types: Map<string, ComponentType>,
+  fallback: Position,
+  fmus?: ReadonlyMap<number, Fmu>,
+): ComponentNode {
   const typeInfo = types.get(component.type) ?? null;
   return {
     id: nodeId(component.id),
@@ -41,7 +46,7 @@ export function toNode(component: Component, types: Map<string, ComponentType>, 
     data: {
       component,
       typeInfo,
-      ports: typeInfo ? portsOf(typeInfo, component.parameters) : { inputs: [], outputs: [] },
+      ports: typeInfo ? portsOf(typeInfo, component.parameters, fmus) : { inputs: [], outputs: [] },
     },
   };
 }
@@ -66,9 +71,10 @@ export function toGraph(
   connections: Connection[],
   types: Map<string, ComponentType>,
   layout: Map<number, Position>,
+  fmus?: ReadonlyMap<number, Fmu>,
 ): { nodes: ComponentNode[]; edges: ConnectionEdge[] } {
   const nodes = components.map((component) =>
-    toNode(component, types, layout.get(component.id) ?? { x: 0, y: 0 }),
+    toNode(component, types, layout.get(component.id) ?? { x: 0, y: 0 }, fmus),
   );
   const byId = new Map(nodes.map((node) => [node.id, node]));
   return { nodes, edges: connections.map((connection) => toEdge(connection, byId)) };

@@ -1,6 +1,6 @@
 import { useEffect, useState, type AnchorHTMLAttributes, type MouseEvent } from 'react';
 
-// A small history-API router: the app has three pages, so a routing library would only add
+// A small history-API router: the app has a handful of pages, so a routing library would only add
 // weight to the first load.
 const listeners = new Set<() => void>();
 
@@ -28,6 +28,9 @@ export type Route =
   | { page: 'projects' }
   | { page: 'project'; projectId: number }
   | { page: 'model'; modelId: number }
+  | { page: 'fmu'; fmuId: number }
+  | { page: 'project-hil'; projectId: number }
+  | { page: 'model-hil'; modelId: number }
   | { page: 'not-found'; path: string };
 
 export function matchRoute(path: string): Route {
@@ -37,6 +40,12 @@ export function matchRoute(path: string): Route {
   if (project) return { page: 'project', projectId: Number(project[1]) };
   const model = /^\/models\/([1-9]\d*)$/.exec(trimmed);
   if (model) return { page: 'model', modelId: Number(model[1]) };
+  const fmu = /^\/fmus\/([1-9]\d*)$/.exec(trimmed);
+  if (fmu) return { page: 'fmu', fmuId: Number(fmu[1]) };
+  const projectHil = /^\/projects\/([1-9]\d*)\/hil$/.exec(trimmed);
+  if (projectHil) return { page: 'project-hil', projectId: Number(projectHil[1]) };
+  const modelHil = /^\/models\/([1-9]\d*)\/hil$/.exec(trimmed);
+  if (modelHil) return { page: 'model-hil', modelId: Number(modelHil[1]) };
   return { page: 'not-found', path };
 }
 

@@ -19,11 +19,12 @@ import { useCallback, useEffect, useMemo, useRef, useState, type ChangeEvent, ty
 
 import { api, importAsNewModel } from '../api/client';
 import { ApiError, describeError } from '../api/errors';
-import type { Component, ComponentType, ConnectionEnd, Model, Position, Project } from '../api/types';
+import type { Component, ComponentType, ConnectionEnd, Fmu, Model, Position, Project } from '../api/types';
 import { ComponentNodeView } from '../components/ComponentNodeView';
+import { FmuComponentInfo } from '../components/FmuComponentInfo';
 import { InputConnections } from '../components/InputConnections';
 import { ConfirmDialog, ErrorMessage, Loading } from '../components/common';
-import { Palette, paletteMimeType } from '../components/Palette';
+import { Palette, paletteFmuMimeType, paletteMimeType } from '../components/Palette';
 import { PropertyPanel } from '../components/PropertyPanel';
 import { SimulationPanel } from '../components/SimulationPanel';
 import { loadCatalogue } from '../lib/catalogue';
@@ -43,6 +44,7 @@ import {
   type ConnectionEdge,
 } from '../lib/graph';
 import { freeSpot, layeredLayout } from '../lib/layout';
+import { fmuIdOf, fmuType } from '../lib/ports';
 import { Link, navigate } from '../lib/router';
 
 const nodeTypes = { component: ComponentNodeView };
@@ -61,6 +63,8 @@ interface Loaded {
   types: Map<string, ComponentType>;
   typeList: ComponentType[];
   fitOnOpen: boolean; // the model opened with components
+  fmus: Fmu[]; // the project's, for the palette
+  fmuDetails: Map<number, Fmu>; // with their variables, by id: the ports of fmu components
 
 }
 
@@ -92,6 +96,20 @@ function useStableList<T>(items: T[]): T[] {
   return previous.current;
 }
 
+// The FMUs (with their variables) that `ids` name; one that cannot be read is left out, so its
+// components show no ports rather than the editor failing.
+async function fmuDetailsOf(ids: Iterable<number>): Promise<Map<number, Fmu>> {
+  const details = new Map<number, Fmu>();
+  await inBatches([...new Set(ids)], 8, async (id) => {
+    try {
+      details.set(id, await api.fmu(id));
+    } catch {
+      // answered by the empty ports of its components
+    }
+  });
+  return details;
+}
+
 // Runs tasks `width` at a time: saving 500 positions at once would queue in the browser anyway.
 async function inBatches<T>(items: T[], width: number, task: (item: T) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += width) await Promise.all(items.slice(i, i + width).map(task));
@@ -118,15 +136,23 @@ function ModelEditor({ modelId }: { modelId: number }) {
         api.components(modelId),
         api.connections(modelId),
       ]);
-      const project = await api.project(model.project_id);
+      const [project, fmus] = await Promise.all([
+        api.project(model.project_id),
+        // Without its FMUs the editor still edits the rest of the model.
+        api.fmus(model.project_id).catch(() => [] as Fmu[]),
+      ]);
+      const fmuDetails = await fmuDetailsOf([
+        ...fmus.map((fmu) => fmu.id),
+        ...components.flatMap((component) => (component.type === fmuType ? [fmuIdOf(component.parameters) ?? 0] : [])),
+      ].filter((id) => id > 0));
       const types = new Map(typeList.map((type) => [type.type, type]));
       const layout = components.some((component) => component.position === null)
         ? layeredLayout(components, connections)
         : new Map<number, Position>();
-      const graph = toGraph(components, connections, types, layout);
+      const graph = toGraph(components, connections, types, layout, fmuDetails);
       setNodes(graph.nodes);
       setEdges(graph.edges);
-      setLoaded({ model, project, types, typeList, fitOnOpen: components.length > 0 });
+      setLoaded({ model, project, types, typeList, fitOnOpen: components.length > 0, fmus, fmuDetails });
       document.title = `${model.name} · twinloop`;
       // An imported model without positions keeps the layout it was given here.
       const unplacedComponents = components.filter((component) => component.position === null);
@@ -160,43 +186,63 @@ function ModelEditor({ modelId }: { modelId: number }) {
     setEdges((current) => applyEdgeChanges(changes, current));
   }, []);
 
+  // A component of a catalogue type, or (with `fmu`) a component of type fmu running that FMU.
   const addComponent = useCallback(
-    async (type: ComponentType, position: Position) => {
+    async (type: ComponentType, position: Position, fmu?: Fmu) => {
       setNotice(null);
-      const name = freeComponentName(type.type, graph.current.nodes.map((node) => node.data.component.name));
+      const what = fmu ? fmu.file_name : type.type;
+      const name = freeComponentName(
+        fmu ? fmu.model_name || type.type : type.type,
+        graph.current.nodes.map((node) => node.data.component.name),
+      );
       try {
         const component = await api.createComponent(modelId, {
           name,
           type: type.type,
+          ...(fmu ? { parameters: { fmu: fmu.id } } : {}),
           position: { x: Math.round(position.x), y: Math.round(position.y) },
         });
-        const node = { ...toNode(component, loaded!.types, position), selected: true };
+        const node = { ...toNode(component, loaded!.types, position, loaded!.fmuDetails), selected: true };
         setNodes((current) => [...current.map((other) => (other.selected ? { ...other, selected: false } : other)), node]);
       } catch (caught) {
-        setNotice(`${type.type} was not added: ${describeError(caught)}`);
+        setNotice(`${what} was not added: ${describeError(caught)}`);
       }
     },
     [modelId, loaded],
   );
 
-  const addInView = useCallback(
-    (type: ComponentType) => {
-      const bounds = canvas.current?.getBoundingClientRect();
-      const centre = bounds
-        ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
-        : { x: 0, y: 0 };
-      const spot = freeSpot({ x: centre.x - 70, y: centre.y - 30 }, graph.current.nodes.map((node) => node.position));
-      void addComponent(type, spot);
+  const spotInView = useCallback(() => {
+    const bounds = canvas.current?.getBoundingClientRect();
+    const centre = bounds
+      ? flow.screenToFlowPosition({ x: bounds.left + bounds.width / 2, y: bounds.top + bounds.height / 2 })
+      : { x: 0, y: 0 };
+    return freeSpot({ x: centre.x - 70, y: centre.y - 30 }, graph.current.nodes.map((node) => node.position));
+  }, [flow]);
+
+  const addInView = useCallback((type: ComponentType) => void addComponent(type, spotInView()), [addComponent, spotInView]);
+
+  const fmuTypeInfo = loaded?.types.get(fmuType);
+  const addFmuInView = useCallback(
+    (fmu: Fmu) => {
+      if (fmuTypeInfo) void addComponent(fmuTypeInfo, spotInView(), fmu);
+      else setNotice('This server has no component type fmu, so FMUs cannot be added to models.');
     },
-    [flow, addComponent],
+    [addComponent, spotInView, fmuTypeInfo],
   );
 
   const onDrop = (event: DragEvent) => {
     event.preventDefault();
+    const position = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+    const fmuId = Number(event.dataTransfer.getData(paletteFmuMimeType));
+    if (fmuId > 0) {
+      const fmu = loaded?.fmus.find((candidate) => candidate.id === fmuId);
+      if (fmu && fmuTypeInfo) void addComponent(fmuTypeInfo, position, fmu);
+      return;
+    }
     const typeName = event.dataTransfer.getData(paletteMimeType);
     const type = loaded?.types.get(typeName);
     if (!type) return;
-    void addComponent(type, flow.screenToFlowPosition({ x: event.clientX, y: event.clientY }));
+    void addComponent(type, position);
   };
 
   const isValidConnection = useCallback(
@@ -269,11 +315,20 @@ function ModelEditor({ modelId }: { modelId: number }) {
   );
 
   const onSaved = useCallback(
-    (component: Component) => {
+    async (component: Component) => {
       if (!loaded) return;
+      let fmuDetails = loaded.fmuDetails;
+      const fmuId = component.type === fmuType ? fmuIdOf(component.parameters) : null;
+      if (fmuId !== null && !fmuDetails.has(fmuId)) {
+        // Pointed at an FMU the editor has not read yet: its ports come with its variables.
+        fmuDetails = new Map([...fmuDetails, ...(await fmuDetailsOf([fmuId]))]);
+        setLoaded((current) => (current ? { ...current, fmuDetails } : current));
+      }
       setNodes((current) =>
         current.map((node) =>
-          node.id === nodeId(component.id) ? { ...toNode(component, loaded.types, node.position), selected: node.selected } : node,
+          node.id === nodeId(component.id)
+            ? { ...toNode(component, loaded.types, node.position, fmuDetails), selected: node.selected }
+            : node,
         ),
       );
       updateNodeInternals(nodeId(component.id));
@@ -396,6 +451,9 @@ function ModelEditor({ modelId }: { modelId: number }) {
           <button type="button" onClick={() => void autoLayout()} disabled={busy !== null || nodes.length === 0}>
             {busy ?? 'Auto-layout'}
           </button>
+          <Link href={`/models/${modelId}/hil`} className="button-like">
+            HIL bindings
+          </Link>
           <button type="button" onClick={() => void exportModel()}>
             Export JSON
           </button>
@@ -408,7 +466,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
       <ErrorMessage message={notice} />
       <div className="editor-body">
         {loaded ? (
-          <Palette types={loaded.typeList} onAdd={addInView} />
+          <Palette types={loaded.typeList} onAdd={addInView} fmus={loaded.fmus} onAddFmu={addFmuInView} projectId={loaded.project.id} />
         ) : (
           <aside className="palette" aria-label="Component palette">
             <Loading what="the component types" />
@@ -418,7 +476,7 @@ function ModelEditor({ modelId }: { modelId: number }) {
           className="canvas"
           ref={canvas}
           onDragOver={(event) => {
-            if (event.dataTransfer.types.includes(paletteMimeType)) {
+            if (event.dataTransfer.types.includes(paletteMimeType) || event.dataTransfer.types.includes(paletteFmuMimeType)) {
               event.preventDefault();
               event.dataTransfer.dropEffect = 'copy';
             }
@@ -462,6 +520,12 @@ function ModelEditor({ modelId }: { modelId: number }) {
             onSaved={onSaved}
             onDelete={() => setConfirmDelete(selected)}
           >
+            {selected.data.component.type === fmuType && loaded && (
+              <FmuComponentInfo
+                fmuId={fmuIdOf(selected.data.component.parameters)}
+                fmu={loaded.fmuDetails.get(fmuIdOf(selected.data.component.parameters) ?? 0)}
+              />
+            )}
             <InputConnections
               inputs={selected.data.ports.inputs}
               drivers={selectedDrivers}

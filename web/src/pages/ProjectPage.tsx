@@ -4,6 +4,7 @@ import { api, importAsNewModel } from '../api/client';
 import { ApiError, describeError, problemsByPointer } from '../api/errors';
 import type { Model, Project } from '../api/types';
 import { ErrorMessage, Field, Loading } from '../components/common';
+import { FmuSection } from '../components/FmuSection';
 import { CreateForm, NamedItems } from '../components/NamedItems';
 import { checkNumber } from '../lib/params';
 import { Link, navigate } from '../lib/router';
@@ -119,6 +120,14 @@ export function ProjectPage({ projectId }: { projectId: number }) {
                 }}
               />
             )}
+          </section>
+          <FmuSection projectId={projectId} />
+          <section aria-labelledby="hil">
+            <h2 id="hil">Hardware in the loop</h2>
+            <p>
+              <Link href={`/projects/${projectId}/hil`}>OPC UA endpoints</Link> of PLCs the twin exchanges signals with; each
+              model binds its signals to their nodes.
+            </p>
           </section>
         </>
       )}
