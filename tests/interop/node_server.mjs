@@ -2,7 +2,6 @@
 // for twinloop's client to test against (and for the benchmarks). Listens on 127.0.0.1 on an
 // ephemeral port, prints "PORT <n>" and serves until SIGTERM.
 //   node node_server.mjs [--many N]
-import net from "node:net";
 
 import {
   DataType,
@@ -16,19 +15,9 @@ import {
   VariantArrayType,
 } from "node-opcua";
 
-const many = Number(process.argv[process.argv.indexOf("--many") + 1] || 1000);
+import { freePort } from "./peers.mjs";
 
-// node-opcua needs a concrete port; ask the kernel for a free one.
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
+const many = Number(process.argv[process.argv.indexOf("--many") + 1] || 1000);
 
 const port = await freePort();
 const server = new OPCUAServer({

@@ -1,6 +1,19 @@
 // Starting and stopping the peer processes of the interop tests: a child process that prints
 // "PORT <n>" once it listens on 127.0.0.1, stopped by its PID.
 import { spawn } from "node:child_process";
+import net from "node:net";
+
+// A port on 127.0.0.1 that is free now: node-opcua servers need a concrete port to listen on.
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
 
 export async function startPeer(command, args = [], { timeoutMs = 20000 } = {}) {
   const child = spawn(command, args, { stdio: ["ignore", "pipe", "inherit"] });

@@ -7,24 +7,13 @@
 // As a module: startPusherPlcServer({ cycleMs, pushes }). From the shell: prints the URL and
 // the bindings to create, and runs until SIGTERM or Ctrl-C:
 //   node plc_server.mjs
-import net from "node:net";
 import { performance } from "node:perf_hooks";
 import { pathToFileURL } from "node:url";
 
 import { DataType, MessageSecurityMode, OPCUAServer, SecurityPolicy, StatusCodes, Variant } from "node-opcua";
 
+import { freePort } from "./peers.mjs";
 import { inputs, outputs, pusherProgram } from "./virtual_plc.mjs";
-
-async function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = net.createServer();
-    probe.once("error", reject);
-    probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 export const plcNodeId = (signal) => `ns=1;s=PLC.${signal}`;
 

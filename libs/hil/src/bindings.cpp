@@ -285,6 +285,7 @@ class BindingExchange::Link {
     EndpointStatus status = status_;
     status.p50_exchange_seconds = latency_.quantile(0.5);
     status.p99_exchange_seconds = latency_.quantile(0.99);
+    status.max_exchange_seconds = latency_.max();
     return status;
   }
 

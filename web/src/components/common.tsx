@@ -129,3 +129,30 @@ export function SelectField({ label, error, hint, className, children, ...select
     </div>
   );
 }
+
+// The end of a create-or-edit form: the error that no field owns, submit and cancel.
+export function FormFooter({ what, error, busy, editing, onCancel }: {
+  what: string;
+  error: string | null;
+  busy: boolean;
+  editing: boolean;
+  onCancel?: () => void;
+}) {
+  return (
+    <>
+      <div className="form-error">
+        <ErrorMessage message={error} />
+      </div>
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          {busy ? 'Saving…' : editing ? `Save ${what}` : `Create ${what}`}
+        </button>
+        {onCancel && (
+          <button type="button" onClick={onCancel} disabled={busy}>
+            Cancel
+          </button>
+        )}
+      </div>
+    </>
+  );
+}

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { api } from '../api/client';
 import { ApiError, describeError, errorsAtFields } from '../api/errors';
 import { opcuaDataTypes, type Binding, type Endpoint, type Fmu, type Model, type OpcuaDataType, type Project } from '../api/types';
-import { ConfirmDialog, ErrorMessage, Field, Loading, SelectField } from '../components/common';
+import { ConfirmDialog, ErrorMessage, Field, FormFooter, Loading, SelectField } from '../components/common';
 import { loadCatalogue } from '../lib/catalogue';
 import { signalsOf, toNode, type Signal } from '../lib/graph';
 import { bindableSignals, bindingDraftOf, bindingFieldsOf, suggestedDataType, type BindingDraft } from '../lib/hil';
@@ -149,19 +149,7 @@ function BindingForm({
           </option>
         ))}
       </SelectField>
-      <div className="form-error">
-        <ErrorMessage message={errors.get('') ?? null} />
-      </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save binding' : 'Create binding'}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter what="binding" error={errors.get('') ?? null} busy={busy} editing={editing} onCancel={onCancel} />
     </form>
   );
 }

@@ -3,7 +3,7 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { api } from '../api/client';
 import { ApiError, describeError, errorsAtFields } from '../api/errors';
 import type { Endpoint, Model, Project } from '../api/types';
-import { ConfirmDialog, ErrorMessage, Field, Loading, SelectField } from '../components/common';
+import { ConfirmDialog, ErrorMessage, Field, FormFooter, Loading, SelectField } from '../components/common';
 import { endpointDraftOf, endpointFieldsOf, faultPolicies, type EndpointDraft } from '../lib/hil';
 import { Link } from '../lib/router';
 
@@ -142,19 +142,7 @@ function EndpointForm({
           </option>
         ))}
       </SelectField>
-      <div className="form-error">
-        <ErrorMessage message={errors.get('') ?? null} />
-      </div>
-      <div className="actions">
-        <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Saving…' : editing ? 'Save endpoint' : 'Create endpoint'}
-        </button>
-        {onCancel && (
-          <button type="button" onClick={onCancel} disabled={busy}>
-            Cancel
-          </button>
-        )}
-      </div>
+      <FormFooter what="endpoint" error={errors.get('') ?? null} busy={busy} editing={editing} onCancel={onCancel} />
     </form>
   );
 }

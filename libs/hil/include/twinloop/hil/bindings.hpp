@@ -82,6 +82,7 @@ struct EndpointStatus {
   // Over the run (sim::LatencyHistogram's precision: at most 5 % high).
   double p50_exchange_seconds = 0.0;
   double p99_exchange_seconds = 0.0;
+  double max_exchange_seconds = 0.0;
   std::string last_error;  // empty while nothing failed
 };
 std::string_view to_string(EndpointStatus::State state);
