@@ -188,6 +188,7 @@ class BindingExchange::Link {
   }
 
   void stop() {
+    finish_write();  // the run's last values reach the PLC
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
@@ -208,14 +209,15 @@ class BindingExchange::Link {
   bool before(std::int64_t step) {
     exchanging_ = step % config_.exchange_every == 0;
     if (!exchanging_) return true;
-    connection_ = current();
-    if (!connection_) return on_fault();
     started_at_ = Clock::now();
+    connection_ = current();
+    finish_write();
+    if (!connection_) return on_fault();
     if (reads_.empty()) return true;
     try {
       connection_->client->read(read_request_, read_response_);
     } catch (const std::exception& error) {
-      lose(error.what());
+      lose(connection_, error.what());
       return on_fault();
     }
     const auto& results = read_response_.results;
@@ -250,6 +252,8 @@ class BindingExchange::Link {
       binding.value = signals[binding.slot] * binding.config.scale + binding.config.offset;
   }
 
+  // Sends the Write of the step just computed; its answer is awaited at the next exchange (or
+  // the run's end), so its round trip overlaps the wait for the next step.
   void after() {
     if (!exchanging_ || !connection_) return;
     const auto connection = std::move(connection_);
@@ -258,14 +262,10 @@ class BindingExchange::Link {
         write_values_[i].value.value = variant_of(connection->write_types[i], writes_[i].value);
       }
       try {
-        const auto results = connection->client->write(write_values_);
-        for (std::size_t i = 0; i < writes_.size(); ++i) {
-          if (i < results.size() && results[i].is_good()) continue;
-          note_error(fmt::format("{}: the write answered {}", describe(writes_[i].config),
-                                 i < results.size() ? results[i].name() : "nothing"));
-        }
+        pending_write_ = connection->client->write_start(write_values_);
+        pending_connection_ = connection;
       } catch (const std::exception& error) {
-        lose(error.what());
+        lose(connection, error.what());
         // A lost endpoint under `pause` or `fail` stops the run before the next step does
         // anything with it; only `fail` has to say so at once.
         if (config_.fault_policy == FaultPolicy::fail) on_fault();
@@ -278,6 +278,23 @@ class BindingExchange::Link {
     status_.last_exchange_seconds = took;
     latency_.add(took);
     if (step_wall_seconds_ > 0.0 && took > step_wall_seconds_) ++status_.overruns;
+  }
+
+  // Waits for the answer to the Write sent last, if one is on its way.
+  void finish_write() {
+    if (!pending_write_) return;
+    const auto connection = std::move(pending_connection_);
+    try {
+      const auto results = connection->client->write_finish(pending_write_);
+      for (std::size_t i = 0; i < writes_.size(); ++i) {
+        if (i < results.size() && results[i].is_good()) continue;
+        note_error(fmt::format("{}: the write answered {}", describe(writes_[i].config),
+                               i < results.size() ? results[i].name() : "nothing"));
+      }
+    } catch (const std::exception& error) {
+      lose(connection, error.what());
+    }
+    pending_write_ = {};
   }
 
   EndpointStatus status() const {
@@ -342,18 +359,18 @@ class BindingExchange::Link {
     status_.last_error = std::move(message);
   }
 
-  // The connection failed during an exchange: the connection thread dials again.
-  void lose(const std::string& error) {
+  // `failed` failed during an exchange: the connection thread dials again.
+  void lose(const std::shared_ptr<Connection>& failed, const std::string& error) {
     {
       std::lock_guard lock(mutex_);
       ++status_.errors;
       status_.last_error = fmt::format("the exchange failed: {}", error);
-      if (current_ == connection_) {
+      if (current_ == failed) {
         retired_ = std::move(current_);
         status_.state = EndpointStatus::State::reconnecting;
       }
     }
-    connection_.reset();
+    if (connection_ == failed) connection_.reset();
     wake_.notify_all();
   }
 
@@ -519,6 +536,8 @@ class BindingExchange::Link {
   opcua::ReadResponse read_response_;
   std::vector<opcua::WriteValue> write_values_;
   std::shared_ptr<Connection> connection_;  // of the step being exchanged
+  opcua::Client::PendingWrite pending_write_;
+  std::shared_ptr<Connection> pending_connection_;  // that pending_write_ went to
   bool exchanging_ = false;
   Clock::time_point started_at_{};
 

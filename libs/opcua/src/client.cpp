@@ -1014,38 +1014,49 @@ StatusCode run_and_wait(Client::Impl& impl, std::chrono::milliseconds timeout,
 
 }  // namespace
 
-std::vector<std::uint8_t> Client::transact(std::vector<std::uint8_t> body) {
+struct Transaction {
+  std::mutex mutex;
+  std::condition_variable ready;
+  bool done = false;
+  StatusCode status;
+  std::vector<std::uint8_t> body;
+  std::chrono::steady_clock::time_point give_up;
+};
+
+std::shared_ptr<Transaction> Client::start_transaction(std::vector<std::uint8_t> body) {
   if (std::this_thread::get_id() == impl_->io_thread) {
     throw Error(status::BadInvalidState, "a blocking call on the client's own thread");
   }
-  struct Slot {
-    std::mutex mutex;
-    std::condition_variable ready;
-    bool done = false;
-    StatusCode status;
-    std::vector<std::uint8_t> body;
-  };
-  auto slot = std::make_shared<Slot>();
+  auto transaction = std::make_shared<Transaction>();
   Impl& impl = *impl_;
-  asio::post(impl.io, [&impl, body = std::move(body), slot]() mutable {
+  // The client's thread times requests out; this bound only guards against it being stuck.
+  transaction->give_up =
+      std::chrono::steady_clock::now() + impl.config.request_timeout + std::chrono::seconds(2);
+  asio::post(impl.io, [&impl, body = std::move(body), transaction]() mutable {
     impl.send(std::move(body),
-              [slot](StatusCode result, std::span<const std::uint8_t> answer) {
-                std::lock_guard lock(slot->mutex);
-                slot->status = result;
-                slot->body.assign(answer.begin(), answer.end());
-                slot->done = true;
-                slot->ready.notify_all();
+              [transaction](StatusCode result, std::span<const std::uint8_t> answer) {
+                std::lock_guard lock(transaction->mutex);
+                transaction->status = result;
+                transaction->body.assign(answer.begin(), answer.end());
+                transaction->done = true;
+                transaction->ready.notify_all();
               },
               {});
   });
-  std::unique_lock lock(slot->mutex);
-  // The client's thread times requests out; this bound only guards against it being stuck.
-  if (!slot->ready.wait_for(lock, impl.config.request_timeout + std::chrono::seconds(2),
-                            [&] { return slot->done; })) {
+  return transaction;
+}
+
+std::vector<std::uint8_t> Client::finish_transaction(Transaction& transaction) {
+  std::unique_lock lock(transaction.mutex);
+  if (!transaction.ready.wait_until(lock, transaction.give_up, [&] { return transaction.done; })) {
     throw Error(status::BadTimeout, "no answer in time");
   }
-  if (slot->status.is_bad()) throw Error(slot->status, "the request failed");
-  return std::move(slot->body);
+  if (transaction.status.is_bad()) throw Error(transaction.status, "the request failed");
+  return std::move(transaction.body);
+}
+
+std::vector<std::uint8_t> Client::transact(std::vector<std::uint8_t> body) {
+  return finish_transaction(*start_transaction(std::move(body)));
 }
 
 void Client::prepare_header(RequestHeader& header) {
@@ -1137,6 +1148,23 @@ std::vector<StatusCode> Client::write(std::span<const WriteValue> nodes) {
   request.nodes_to_write.assign(nodes.begin(), nodes.end());
   auto response = call<WriteResponse>(request);
   if (response.results.size() != nodes.size()) {
+    throw Error(status::BadUnknownResponse, "the server answered a different number of writes");
+  }
+  return std::move(response.results);
+}
+
+Client::PendingWrite Client::write_start(std::span<const WriteValue> nodes) {
+  WriteRequest request;
+  request.nodes_to_write.assign(nodes.begin(), nodes.end());
+  return PendingWrite{start_transaction(encode_request(request)), nodes.size()};
+}
+
+std::vector<StatusCode> Client::write_finish(PendingWrite& pending) {
+  if (!pending) throw Error(status::BadInvalidState, "no write is pending");
+  const auto transaction = std::move(pending.transaction);
+  WriteResponse response;
+  decode_answer(finish_transaction(*transaction), response);
+  if (response.results.size() != pending.count) {
     throw Error(status::BadUnknownResponse, "the server answered a different number of writes");
   }
   return std::move(response.results);

@@ -125,6 +125,24 @@ TEST_F(ClientServerTest, ReadsAndWritesInBatches) {
   EXPECT_EQ(client.state(), Client::State::Disconnected);
 }
 
+TEST_F(ClientServerTest, AWriteStartedNowIsAnsweredWhenFinishedAndInOrder) {
+  Client client;
+  client.connect(url());
+  std::vector<WriteValue> writes(2);
+  writes[0].node_id = NodeId(2, "Plant.v0");
+  writes[0].value = DataValue(Variant(4.5));
+  writes[1].node_id = NodeId(2, "Plant.speed");
+  writes[1].value = DataValue(Variant("text"));
+  auto pending = client.write_start(writes);
+  ASSERT_TRUE(pending);
+  // A request sent after it is answered after it: this read sees the write.
+  EXPECT_EQ(client.read(NodeId(2, "Plant.v0")).value.to_double(), 4.5);
+  EXPECT_EQ(client.write_finish(pending),
+            (std::vector<StatusCode>{status::Good, status::BadTypeMismatch}));
+  EXPECT_FALSE(pending);
+  EXPECT_THROW(client.write_finish(pending), Error) << "finished already";
+}
+
 TEST_F(ClientServerTest, ApplicationSeesWritesAndPushesValues) {
   std::atomic<int> writes{0};
   server_->set_write_callback(speed_, [&](const NodeId&, const DataValue& value) {

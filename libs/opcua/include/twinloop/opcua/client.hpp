@@ -24,6 +24,8 @@
 
 namespace twinloop::opcua {
 
+struct Transaction;  // a request on its way (client.cpp)
+
 struct ClientConfig {
   std::string application_name = "twinloop OPC UA client";
   std::string application_uri = "urn:twinloop:opcua:client";
@@ -99,6 +101,16 @@ class Client {
   void read(const ReadRequest& request, ReadResponse& response);
   std::vector<StatusCode> write(std::span<const WriteValue> nodes);
   StatusCode write(const NodeId& node, Variant value);
+  // A Write sent without waiting for its answer, so that its round trip overlaps other work
+  // (the next step of a twin, say); write_finish waits for the answer and returns what write()
+  // would, throwing as it does. Requests of one client are answered in the order sent.
+  struct PendingWrite {
+    std::shared_ptr<Transaction> transaction;
+    std::size_t count = 0;
+    explicit operator bool() const { return transaction != nullptr; }
+  };
+  PendingWrite write_start(std::span<const WriteValue> nodes);
+  std::vector<StatusCode> write_finish(PendingWrite& pending);
   // Every reference, following continuation points with BrowseNext.
   std::vector<ReferenceDescription> browse(const NodeId& node, const BrowseOptions& options = {});
   std::vector<BrowsePathResult> translate(std::span<const BrowsePath> paths);
@@ -122,20 +134,8 @@ class Client {
   }
   template <class Request, class Response>
   void call_into(const Request& request, Response& response) {
-    RequestHeader header = request.request_header;
-    prepare_header(header);
-    std::vector<std::uint8_t> body;
-    Writer writer(body);
-    encode(writer, NodeId(Request::binary_encoding_id));
-    encode(writer, header);
-    // Every request starts with its header; the rest is encoded as it is.
-    std::apply([&](const auto&, const auto&... rest) { (encode(writer, rest), ...); },
-               Request::fields(request));
-    const std::vector<std::uint8_t> answer = transact(std::move(body));
-    decode_response(answer, Response::binary_encoding_id, [&](Reader& reader) {
-      decode(reader, response);
-      return response.response_header.service_result;
-    });
+    const std::vector<std::uint8_t> answer = transact(encode_request(request));
+    decode_answer(answer, response);
   }
 
   struct Statistics {
@@ -150,7 +150,29 @@ class Client {
 
  private:
   void prepare_header(RequestHeader& header);
+  template <class Request>
+  std::vector<std::uint8_t> encode_request(const Request& request) {
+    RequestHeader header = request.request_header;
+    prepare_header(header);
+    std::vector<std::uint8_t> body;
+    Writer writer(body);
+    encode(writer, NodeId(Request::binary_encoding_id));
+    encode(writer, header);
+    // Every request starts with its header; the rest is encoded as it is.
+    std::apply([&](const auto&, const auto&... rest) { (encode(writer, rest), ...); },
+               Request::fields(request));
+    return body;
+  }
+  template <class Response>
+  void decode_answer(const std::vector<std::uint8_t>& answer, Response& response) {
+    decode_response(answer, Response::binary_encoding_id, [&](Reader& reader) {
+      decode(reader, response);
+      return response.response_header.service_result;
+    });
+  }
   std::vector<std::uint8_t> transact(std::vector<std::uint8_t> body);
+  std::shared_ptr<Transaction> start_transaction(std::vector<std::uint8_t> body);
+  std::vector<std::uint8_t> finish_transaction(Transaction& transaction);
   void decode_response(const std::vector<std::uint8_t>& body, std::uint32_t expected_type,
                        const std::function<StatusCode(Reader&)>& decode_fields);
 
