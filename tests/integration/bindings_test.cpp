@@ -161,6 +161,26 @@ TEST_F(Bindings, BindingsAreCheckedAgainstTheModelAndTheProject) {
   EXPECT_TRUE(IsProblem(http().get(resource_path("bindings", write)), 404));
 }
 
+TEST_F(Bindings, ABindingWhoseSignalIsGoneStopsANewSimulationNamingIt) {
+  const auto endpoint = create_endpoint({{"name", "plc"}, {"url", "opc.tcp://127.0.0.1:1"}});
+  const auto binding = create_binding({{"endpoint_id", endpoint["id"]},
+                                       {"signal", "gain.u"},
+                                       {"node_id", "ns=2;s=speed"},
+                                       {"direction", "read"}});
+  // Bindings name signals: a renamed component leaves its bindings pointing nowhere.
+  const auto gain = list_items(resource_path("models", model_) + "/components").at(0);
+  ASSERT_TRUE(
+      HasStatus(http().patch(resource_path("components", gain), {{"name", "amplifier"}}), 200));
+  const auto response =
+      http().post(resource_path("models", model_) + "/simulations", json::object());
+  ASSERT_TRUE(IsProblem(response, 422));
+  const std::string detail = response.json().value("detail", "");
+  EXPECT_NE(detail.find("binding " + id_text(binding["id"]) + " (gain.u <- ns=2;s=speed)"),
+            std::string::npos)
+      << detail;
+  EXPECT_NE(detail.find("no input 'gain.u'"), std::string::npos) << detail;
+}
+
 TEST_F(Bindings, ASimulationWithBindingsIsPacedAndReportsAnUnreachablePlc) {
   // Port 1 of the loopback address: nothing listens, so every dial is refused at once.
   const auto endpoint = create_endpoint(
